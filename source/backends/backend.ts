@@ -1,0 +1,76 @@
+/**
+ * The one backend interface. `local/` and `aws/` implement it; `index.ts` picks one.
+ * Every method is idempotent: it first looks at what the state already records (and, on AWS, what
+ * exists under the walkthrough's tags), reuses it, and only then creates. Methods persist partial
+ * progress themselves through ctx.update (an idempotency token before a create call, the id right
+ * after it), so a crash at any point never makes a resource twice.
+ */
+import type {
+  ApiRecord,
+  CaInput,
+  CaRecord,
+  ClientInput,
+  ClientRecord,
+  DomainRecord,
+  State,
+  StepId,
+  TruststoreVersion,
+} from '../state/schema.js';
+import type {RunnerEvent} from '../wizard/events.js';
+
+export interface BackendContext {
+  /** The step being run (undefined for commands such as teardown or connect). */
+  readonly stepId?: StepId;
+  /** Absolute path of the state directory; paths in the state are relative to it. */
+  readonly stateDir: string;
+  /** The current state (a snapshot; read it again after update). */
+  state(): State;
+  /** Change the state and persist it atomically before returning. */
+  update(mutate: (draft: State) => void): Promise<State>;
+  /** An activity line. */
+  log(message: string, level?: 'info' | 'warn' | 'error'): void;
+  /** Times a backend call or command and reports it as a `call` event. */
+  call<T>(name: string, detail: string | undefined, fn: () => Promise<T>): Promise<T>;
+  /** Reports that the step waits on something outside. */
+  waiting(message: string): void;
+  /** Reports an output (a name, a path, an ARN, a version) for the current step. */
+  output(key: string, value: string): void;
+  /** Emits any other runner event (gateway requests, checks). */
+  emit(event: RunnerEvent): void;
+  readonly signal: AbortSignal;
+  now(): Date;
+}
+
+export interface EndpointHandle {
+  /** https://domain[:port]/path */
+  readonly url: string;
+  /** curl --resolve value when the name does not resolve by itself (local backend). */
+  readonly resolve?: string;
+  /** Absolute path of a CA file curl needs to trust the server (local backend). */
+  readonly caCertificate?: string;
+  /** Stops what openEndpoint started (nothing when the gateway was already running). */
+  close(): Promise<void>;
+}
+
+export interface Backend {
+  readonly kind: 'local' | 'aws';
+  /** Checks before anything is created: on AWS credentials, region, cost confirmation. */
+  preflight(ctx: BackendContext): Promise<void>;
+  /** Creates (or reuses) the CA named by input; its parent is already in ctx.state().cas. */
+  ensureCa(ctx: BackendContext, input: CaInput): Promise<CaRecord>;
+  ensureApi(ctx: BackendContext): Promise<ApiRecord>;
+  ensureDomain(ctx: BackendContext): Promise<DomainRecord>;
+  /**
+   * Stores bundlePem as a new version of the truststore object and records it in state.truststore.
+   * Idempotent through state.truststore.pendingUpload (a token the store can find again).
+   */
+  uploadTruststore(ctx: BackendContext, bundlePem: string, step: StepId): Promise<TruststoreVersion>;
+  /** Pins the custom domain to that version (mTLS on); returns the truststore warnings. */
+  pinTruststore(ctx: BackendContext, versionId: string): Promise<{warnings: string[]}>;
+  /** Creates (or reuses) a client certificate; its key is written encrypted with the passphrase. */
+  ensureClient(ctx: BackendContext, input: ClientInput, passphrase: string): Promise<ClientRecord>;
+  /** Makes the endpoint reachable for curl (the local backend starts its gateway if none runs). */
+  openEndpoint(ctx: BackendContext): Promise<EndpointHandle>;
+  /** Removes everything the walkthrough made, in reverse order; safe to re-run. */
+  teardown(ctx: BackendContext): Promise<void>;
+}

@@ -1,0 +1,40 @@
+/** The pid file of a foreground `mtls-wizard gateway`, so other commands use it instead of starting their own. */
+import {readFile, rm} from 'node:fs/promises';
+import path from 'node:path';
+import {writePublicFile} from '../../util/fs.js';
+import {LOCAL} from './layout.js';
+
+export interface GatewayPid {
+  readonly pid: number;
+  readonly port: number;
+  readonly startedAt: string;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The running gateway of this state dir, or undefined (a stale file from a killed gateway is ignored). */
+export async function readGatewayPid(stateDir: string): Promise<GatewayPid | undefined> {
+  try {
+    const data = JSON.parse(await readFile(path.join(stateDir, LOCAL.gatewayPidFile), 'utf8')) as GatewayPid;
+    if (typeof data.pid !== 'number' || typeof data.port !== 'number') return undefined;
+    return alive(data.pid) && data.pid !== process.pid ? data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function writeGatewayPid(stateDir: string, port: number): Promise<void> {
+  const data: GatewayPid = {pid: process.pid, port, startedAt: new Date().toISOString()};
+  await writePublicFile(path.join(stateDir, LOCAL.gatewayPidFile), `${JSON.stringify(data)}\n`);
+}
+
+export async function removeGatewayPid(stateDir: string): Promise<void> {
+  await rm(path.join(stateDir, LOCAL.gatewayPidFile), {force: true});
+}

@@ -1,0 +1,52 @@
+/** `mtls-wizard gateway`: serves the local gateway in the foreground, printing the curl command of each client. */
+import path from 'node:path';
+import {removeGatewayPid, readGatewayPid, writeGatewayPid} from '../backends/local/gateway-pid.js';
+import {startLocalGateway} from '../backends/local/serve.js';
+import {UserError} from '../errors.js';
+import {curlCommand} from '../shell/curl.js';
+import {generatedPassphrasePath, PASSPHRASE_ENV} from '../wizard/secrets.js';
+import type {IO} from './io.js';
+import {loadExisting} from './open.js';
+import type {Options} from './options.js';
+
+export async function gatewayCommand(o: Options, io: IO, signal?: AbortSignal): Promise<number> {
+  const {store, state} = await loadExisting(o.stateDir, 'serve');
+  if (state.backend !== 'local') {
+    throw new UserError({what: 'there is no local gateway for this walkthrough', why: 'it runs on the aws backend: API Gateway serves it', fix: 'run `mtls-wizard connect` to check it'});
+  }
+  const other = await readGatewayPid(store.dir);
+  if (other) throw new UserError({what: 'cannot start the gateway', why: `one is already running for ${store.dir} (pid ${other.pid}, port ${other.port})`, fix: `stop it (kill ${other.pid}) or use that one`});
+  const port = o.port ?? state.inputs.port;
+  let gateway;
+  try {
+    gateway = await startLocalGateway(store.dir, state, {
+      port,
+      onRequest: (log) => io.stdout(`${new Date(log.at).toISOString()} ${log.status} ${log.method} ${log.path} ${log.accepted ? 'accepted' : 'rejected'}${log.subject ? ` ${log.subject}` : ''}${log.reason ? ` ${log.reason}` : ''}`),
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new UserError({what: `cannot listen on 127.0.0.1:${port}`, why: 'the port is in use by another program', fix: 'pass --port with a free port, e.g. --port 9443'});
+    }
+    throw error;
+  }
+  await writeGatewayPid(store.dir, gateway.port);
+  io.stdout(`local API Gateway for ${state.domain?.name} on 127.0.0.1:${gateway.port} (mTLS, truststore version ${state.truststore?.pinnedVersion ?? 'none yet: every request gets 403'})`);
+  for (const client of Object.values(state.clients)) {
+    if (!client.certificate || !client.key) continue;
+    const generated = client.passphraseFile ? path.join(store.dir, client.passphraseFile) : path.join(store.dir, generatedPassphrasePath(client.name));
+    const passDisplay = client.passphraseFile ? `"$(cat ${generated})"` : `"$${PASSPHRASE_ENV}"`;
+    io.stdout(`\n${client.name}:\n  ${curlCommand({url: gateway.url, resolve: gateway.resolve, cacert: gateway.caCertificate, key: path.join(store.dir, client.key), cert: path.join(store.dir, client.certificate), passDisplay, passphrase: 'x'})}`);
+  }
+  io.stdout(`\nwithout a certificate (403):\n  ${curlCommand({url: gateway.url, resolve: gateway.resolve, cacert: gateway.caCertificate})}`);
+  io.stdout('\nPress Ctrl-C to stop.');
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    signal?.addEventListener('abort', stop, {once: true});
+  });
+  await gateway.close();
+  await removeGatewayPid(store.dir);
+  io.stdout('gateway stopped');
+  return 0;
+}

@@ -1,0 +1,49 @@
+/** Help text: examples first. */
+import {STEP_IDS} from '../state/schema.js';
+
+export const HELP = `mtls-wizard: mutual TLS on an API Gateway custom domain with a private CA hierarchy, step by step
+
+Examples
+  mtls-wizard                          the guided wizard in a terminal (headless walkthrough when there is none)
+  mtls-wizard run --yes                the whole walkthrough headless on the local backend
+  mtls-wizard run --until mtls         stop after the mtls step; run again to continue
+  mtls-wizard status --json            where things stand, as JSON
+  mtls-wizard gateway                  serve the local gateway and print the curl commands
+  mtls-wizard connect                  repeat the curl checks (accepted and rejected cases)
+  mtls-wizard truststore check FILE    check a PEM bundle against API Gateway's truststore rules
+  mtls-wizard teardown --yes           remove what the walkthrough made
+  mtls-wizard reset --yes              delete the state dir and start over
+
+Commands
+  run         run the steps headless, from the first unfinished one
+  status      show steps, CAs, truststore, clients and endpoint (only reads)
+  connect     run the connection checks with real curl
+  gateway     serve the local mTLS gateway in the foreground (local backend)
+  truststore  \`truststore check FILE [--json]\`
+  teardown    remove the resources (local files or AWS resources)
+  reset       delete the state directory
+
+Options
+  --state-dir DIR            where state and files live (env MTLS_WIZARD_STATE_DIR; default ./mtls-wizard)
+  --backend local|aws        local (default: no account, offline) or aws
+  --yes, -y                  accept defaults and confirmations without asking
+  --plain                    line-by-line questions and output instead of the full-screen wizard
+  --json                     machine-readable output (status, connect, truststore check)
+  --until STEP               stop after STEP: ${STEP_IDS.join(', ')}
+  --key-algorithm ALG        RSA_2048, RSA_4096, EC_prime256v1 (default), EC_secp384r1
+  --domain NAME              custom domain (default api.mtls.test)
+  --resource-path PATH       API resource path (default /hoge/auth)
+  --ca-names A,B,C,D         root, intermediate for client1, upper and lower CA of the second chain
+  --client-names A,B         the two clients (default client1,client2)
+  --root-validity-days N     default 3650; --intermediate-validity-days N (1825); --client-validity-days N (395)
+  --passphrase-file FILE     client key passphrase (or env MTLS_WIZARD_PASSPHRASE; else one is generated
+                             into a 0600 file beside the key)
+  --port N                   port of the local gateway (default 8443)
+  --config FILE              JSON with the same names in camelCase, e.g. {"keyAlgorithm": "RSA_2048"}
+  --region R, --profile P    AWS region and profile; --bucket B: an existing versioned bucket
+  --client-cert-mode csr|acm AWS: local key + CSR (default) or ACM issue + export as in the article
+  --dry-run                  AWS: print every call the walkthrough would make, make none
+  --prefix NAME              put NAME into every resource name (workshops)
+  --lessons                  add the article's two failures as explicit steps
+  --help, -h                 this help; --version, -V the version
+`;

@@ -1,0 +1,63 @@
+/** `mtls-wizard run`: the walkthrough, headless, with line output. */
+import {type AwsBackendOptions, createBackend} from '../backends/index.js';
+import {UsageError} from '../errors.js';
+import type {Inputs, State} from '../state/schema.js';
+import {newState} from '../state/new-state.js';
+import {StateStore} from '../state/store.js';
+import {attachLineRenderer} from '../ui/line-renderer.js';
+import {EventBus} from '../wizard/events.js';
+import {buildInputs} from '../wizard/inputs.js';
+import {DefaultsPrompter, type Prompter} from '../wizard/prompter.js';
+import {runWalkthrough} from '../wizard/runner.js';
+import {PassphraseSource} from '../wizard/secrets.js';
+import {Session} from '../wizard/session.js';
+import type {IO} from './io.js';
+import type {Options} from './options.js';
+
+/** Refuses flags that contradict the walkthrough already stored (changing them needs a reset). */
+export function checkAgainstStored(o: Options, state: State): void {
+  if (o.backend && o.backend !== state.backend) {
+    throw new UsageError({what: `cannot switch ${o.stateDir} to the ${o.backend} backend`, why: `its walkthrough runs on the ${state.backend} backend`, fix: `run \`mtls-wizard teardown\` and \`mtls-wizard reset --yes\` first, or pick another --state-dir`, field: 'backend'});
+  }
+  const wanted = buildInputs(o.choices);
+  const compare: [string, keyof Inputs][] = [['keyAlgorithm', 'keyAlgorithm'], ['domain', 'domain'], ['resourcePath', 'resourcePath'], ['prefix', 'prefix'], ['port', 'port']];
+  for (const [given, key] of compare) {
+    if (o.given.has(given) && JSON.stringify(wanted[key]) !== JSON.stringify(state.inputs[key])) {
+      throw new UsageError({what: `cannot change ${given} of the walkthrough in ${o.stateDir}`, why: `it was started with ${JSON.stringify(state.inputs[key])}`, fix: 'drop the flag to continue it, or run `mtls-wizard reset --yes` to start over', field: given});
+    }
+  }
+}
+
+export interface RunDeps {
+  readonly prompter?: Prompter;
+  readonly signal?: AbortSignal;
+}
+
+export async function runCommand(o: Options, io: IO, deps: RunDeps = {}): Promise<number> {
+  const store = new StateStore(o.stateDir);
+  let state = await store.load();
+  if (state) checkAgainstStored(o, state);
+  const backendKind = state?.backend ?? o.backend ?? 'local';
+  if (o.dryRun && backendKind === 'aws') {
+    // No credentials, no network, no files: only the plan of calls and what it costs.
+    const {printDryRun} = await import('../backends/aws/dry-run.js');
+    await printDryRun(state ?? newState('aws', buildInputs(o.choices)), io.stdout);
+    return 0;
+  }
+  const prompter = deps.prompter ?? new DefaultsPrompter();
+  const awsOptions: AwsBackendOptions = {region: o.choices.region, profile: o.choices.profile, dryRun: o.dryRun, yes: o.yes, prompter, print: io.stdout};
+  const backend = await createBackend(backendKind, awsOptions);
+  if (o.dryRun && backendKind === 'local') {
+    throw new UsageError({what: '--dry-run applies to the aws backend', why: 'the local backend costs nothing and changes nothing outside the state dir', fix: 'drop --dry-run, or add --backend aws', field: 'dry-run'});
+  }
+  if (!state) {
+    state = newState(backendKind, buildInputs(o.choices));
+    if (!o.dryRun) await store.save(state);
+  }
+  const bus = new EventBus();
+  attachLineRenderer(bus, {write: io.stdout});
+  const session = new Session({store, state, bus, signal: deps.signal});
+  const secrets = new PassphraseSource({passphraseFile: o.passphraseFile, env: io.env, prompter});
+  const outcome = await runWalkthrough({session, backend, prompter, secrets, until: o.until});
+  return outcome.ok ? 0 : 1;
+}

@@ -1,0 +1,85 @@
+/** `mtls-wizard status [--json]`: what exists and where things stand. It only reads. */
+import path from 'node:path';
+import type {State} from '../state/schema.js';
+import {nextStep, stepInfos} from '../wizard/plan.js';
+import type {IO} from './io.js';
+import {loadExisting} from './open.js';
+import type {Options} from './options.js';
+
+export function statusDocument(state: State, stateDir: string) {
+  const abs = (p: string | undefined) => (p === undefined ? null : path.isAbsolute(p) ? p : path.join(stateDir, p));
+  const ts = state.truststore;
+  const pinned = ts?.versions.find((v) => v.versionId === ts.pinnedVersion) ?? ts?.versions.at(-1);
+  return {
+    backend: state.backend,
+    stateDir,
+    walkthroughId: state.walkthroughId,
+    next: nextStep(state)?.id ?? null,
+    steps: stepInfos(state).map((s) => {
+      const stored = state.steps[s.id];
+      return {id: s.id, part: s.part, title: s.title, status: s.status, ...(stored?.durationMs !== undefined ? {durationMs: stored.durationMs} : {}), ...(stored?.error ? {error: stored.error} : {})};
+    }),
+    cas: state.inputs.cas.map((input) => {
+      const ca = state.cas[input.name];
+      return {
+        name: input.name,
+        parent: input.parent,
+        pathLen: ca?.pathLen ?? null,
+        certificate: abs(ca?.certificate),
+        subject: ca?.subject ?? null,
+        notAfter: ca?.notAfter ?? null,
+        fingerprint: ca?.fingerprint ?? null,
+        ...(ca?.arn ? {arn: ca.arn} : {}),
+        status: ca?.status ?? (ca?.certificate ? 'ACTIVE' : 'not created'),
+      };
+    }),
+    truststore: ts
+      ? {
+          uri: ts.uri,
+          file: abs(pinned?.file),
+          version: ts.pinnedVersion ?? null,
+          certificates: (pinned?.subjects ?? []).map((subject, i) => ({subject, fingerprint: pinned?.fingerprints[i] ?? ''})),
+          versions: ts.versions.map((v) => ({versionId: v.versionId, step: v.step, file: abs(v.file), certificates: v.subjects.length, uploadedAt: v.uploadedAt})),
+          warnings: ts.warnings,
+        }
+      : null,
+    clients: state.inputs.clients.map((input) => {
+      const c = state.clients[input.name];
+      return {
+        name: input.name,
+        issuer: input.issuer,
+        certificate: abs(c?.certificate),
+        key: abs(c?.key),
+        ...(c?.passphraseFile ? {passphraseFile: abs(c.passphraseFile)} : {}),
+        subject: c?.subject ?? null,
+        notAfter: c?.notAfter ?? null,
+      };
+    }),
+    endpoint: state.domain
+      ? {url: state.domain.url ?? `https://${state.domain.name}${state.inputs.resourcePath}`, resolve: state.domain.resolve ?? null, caCertificate: abs(state.domain.caCertificate)}
+      : null,
+    checks: state.checks,
+  };
+}
+
+export async function statusCommand(o: Options, io: IO): Promise<number> {
+  const {store, state} = await loadExisting(o.stateDir, 'show');
+  const doc = statusDocument(state, store.dir);
+  if (o.json) {
+    io.stdout(JSON.stringify(doc, null, 2));
+    return 0;
+  }
+  const mark = {done: '✓', running: '…', failed: '✗', skipped: '-', pending: '·'} as const;
+  io.stdout(`mtls-wizard · ${doc.backend} backend · ${doc.stateDir} (walkthrough ${doc.walkthroughId})`);
+  for (const s of doc.steps) io.stdout(`  ${mark[s.status]} ${s.part} ${s.id.padEnd(18)} ${s.title}${s.error ? `  — ${s.error}` : ''}`);
+  io.stdout(doc.next ? `next: ${doc.next} (run \`mtls-wizard run\` to continue)` : 'complete');
+  io.stdout('CAs:');
+  for (const ca of doc.cas) io.stdout(`  ${ca.name}${ca.parent ? ` ← ${ca.parent}` : ' (root)'}  pathLen ${ca.pathLen ?? 'none'}  ${ca.certificate ?? 'not created'}`);
+  if (doc.truststore) {
+    io.stdout(`truststore: ${doc.truststore.uri} version ${doc.truststore.version ?? 'not pinned'} (${doc.truststore.certificates.length} certificates)`);
+    for (const w of doc.truststore.warnings) io.stdout(`  ! ${w}`);
+  }
+  for (const c of doc.clients) io.stdout(`client ${c.name} ← ${c.issuer}: ${c.certificate ?? 'not issued'}`);
+  if (doc.endpoint) io.stdout(`endpoint: ${doc.endpoint.url}${doc.endpoint.resolve ? ` (curl --resolve ${doc.endpoint.resolve})` : ''}`);
+  return 0;
+}

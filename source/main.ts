@@ -1,0 +1,63 @@
+/**
+ * Argument handling and dispatch. Each command is loaded only when it runs, so `--help` and `--version`
+ * stay fast and the AWS SDK and Ink are loaded only by the commands that use them.
+ */
+import {CancelledError, ExternalError, UserError, describeError} from './errors.js';
+import type {IO} from './commands/io.js';
+import {HELP} from './commands/help.js';
+import {parseOptions} from './commands/options.js';
+import {VERSION} from './version.js';
+
+export async function main(argv: readonly string[], io: IO): Promise<number> {
+  try {
+    const o = await parseOptions(argv, io.env);
+    if (o.version) {
+      io.stdout(VERSION);
+      return 0;
+    }
+    if (o.help) {
+      io.stdout(HELP);
+      return 0;
+    }
+    switch (o.command) {
+      case 'run': {
+        if (o.implicit && io.interactive && !o.yes && !o.dryRun) {
+          const ui = await import('./ui/start.js');
+          return await ui.startInteractive(o, io);
+        }
+        const {runCommand} = await import('./commands/run.js');
+        return await runCommand(o, io);
+      }
+      case 'status':
+        return await (await import('./commands/status.js')).statusCommand(o, io);
+      case 'connect':
+        return await (await import('./commands/connect.js')).connectCommand(o, io);
+      case 'gateway':
+        return await (await import('./commands/gateway.js')).gatewayCommand(o, io);
+      case 'reset':
+        return await (await import('./commands/reset.js')).resetCommand(o, io);
+      case 'teardown':
+        return await (await import('./commands/teardown.js')).teardownCommand(o, io);
+      case 'truststore': {
+        const [sub, file, ...extra] = o.positionals;
+        if (sub !== 'check' || !file || extra.length > 0) {
+          throw new UserError({what: 'bad truststore command', why: 'the form is `mtls-wizard truststore check FILE [--json]`', fix: 'e.g. `mtls-wizard truststore check truststore.pem`'}, 2);
+        }
+        const {truststoreCheck} = await import('./commands/truststore-check.js');
+        return await truststoreCheck(file, {json: o.json}, {stdout: io.stdout, stderr: io.stderr});
+      }
+    }
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+export function reportError(error: unknown, io: IO): number {
+  if (error instanceof CancelledError || (error instanceof Error && error.name === 'ExitPromptError')) {
+    io.stderr('stopped; nothing is lost: run the same command again to continue');
+    return 130;
+  }
+  io.stderr(`mtls-wizard: ${describeError(error)}`);
+  if (!(error instanceof UserError || error instanceof ExternalError) && io.env['MTLS_WIZARD_DEBUG'] && error instanceof Error) io.stderr(error.stack ?? '');
+  return error instanceof UserError ? error.exitCode : 1;
+}

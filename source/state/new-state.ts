@@ -1,0 +1,22 @@
+/** A fresh state for a new walkthrough. */
+import {randomBytes} from 'node:crypto';
+import {type Inputs, type State, STATE_VERSION, STEP_IDS} from './schema.js';
+
+export function newWalkthroughId(): string {
+  return `mw-${randomBytes(5).toString('hex')}`;
+}
+
+export function newState(backend: 'local' | 'aws', inputs: Inputs, now = new Date()): State {
+  return {
+    version: STATE_VERSION,
+    walkthroughId: newWalkthroughId(),
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    backend,
+    inputs,
+    steps: Object.fromEntries(STEP_IDS.map((id) => [id, {status: 'pending' as const}])),
+    cas: {},
+    clients: {},
+    checks: {},
+  };
+}

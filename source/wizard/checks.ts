@@ -1,0 +1,71 @@
+/**
+ * The connection checks: real curl against the endpoint, as a person would run it, with what each one
+ * should get. Used by the connect steps and by `mtls-wizard connect`.
+ */
+import path from 'node:path';
+import type {BackendContext, EndpointHandle} from '../backends/backend.js';
+import type {CheckResult, State} from '../state/schema.js';
+import {type CurlRequest, curlCommand, detectCurl, runCurl} from '../shell/curl.js';
+import {ensureOutsider} from './outsider.js';
+import type {Secrets} from './step.js';
+
+export const NO_CERTIFICATE = 'no-certificate';
+export const UNTRUSTED_CA = 'untrusted-ca';
+
+export interface CheckSpec {
+  readonly name: string;
+  /** 200 for a client that must get in, 403 for one that must be refused. */
+  readonly expected: number;
+  /** Client name in state.clients, or a special case. */
+  readonly kind: 'client' | 'none' | 'outsider';
+}
+
+export function clientCheck(name: string): CheckSpec {
+  return {name, expected: 200, kind: 'client'};
+}
+export const noCertificateCheck: CheckSpec = {name: NO_CERTIFICATE, expected: 403, kind: 'none'};
+export const untrustedCaCheck: CheckSpec = {name: UNTRUSTED_CA, expected: 403, kind: 'outsider'};
+
+/** Every check that applies to what the state holds: each client, no certificate, and a CA outside the truststore. */
+export function allChecks(state: State): CheckSpec[] {
+  const clients = Object.values(state.clients).filter((c) => c.certificate && c.key).map((c) => clientCheck(c.name));
+  return [...clients, noCertificateCheck, untrustedCaCheck];
+}
+
+/** The request curl makes for one check (the passphrase only for clients with an encrypted key). */
+export async function requestFor(ctx: BackendContext, secrets: Secrets, endpoint: EndpointHandle, spec: CheckSpec): Promise<CurlRequest> {
+  const state = ctx.state();
+  const abs = (p: string) => (path.isAbsolute(p) ? p : path.join(ctx.stateDir, p));
+  const base: CurlRequest = {url: endpoint.url, resolve: endpoint.resolve, cacert: endpoint.caCertificate};
+  if (spec.kind === 'none') return base;
+  if (spec.kind === 'outsider') {
+    const outsider = await ensureOutsider(ctx);
+    return {...base, key: abs(outsider.key), cert: abs(outsider.certificate)};
+  }
+  const client = state.clients[spec.name];
+  if (!client?.certificate || !client.key) throw new Error(`client ${spec.name} has no certificate yet`);
+  const pass = await secrets.passphrase(ctx, spec.name, {create: false});
+  return {...base, key: abs(client.key), cert: abs(client.certificate), passphrase: pass.value, passDisplay: pass.display};
+}
+
+/** Runs the checks one after another and reports each as a `check` event. */
+export async function runChecks(ctx: BackendContext, secrets: Secrets, endpoint: EndpointHandle, specs: readonly CheckSpec[]): Promise<CheckResult[]> {
+  await detectCurl();
+  const results: CheckResult[] = [];
+  for (const spec of specs) {
+    const request = await requestFor(ctx, secrets, endpoint, spec);
+    const command = curlCommand(request);
+    const outcome = await ctx.call(`curl ${spec.name}`, undefined, () => runCurl(request, {timeoutMs: 15_000, signal: ctx.signal}));
+    const ok = spec.expected === 200 ? outcome.httpStatus === 200 : outcome.httpStatus === spec.expected || outcome.httpStatus === 0;
+    const result: CheckResult = {name: spec.name, expected: spec.expected, httpStatus: outcome.httpStatus, ok, command};
+    if (outcome.reason) result.reason = outcome.reason;
+    results.push(result);
+    if (ctx.stepId) {
+      ctx.emit({type: 'check', stepId: ctx.stepId, name: spec.name, expected: spec.expected, httpStatus: outcome.httpStatus, ok, command, reason: outcome.reason});
+    }
+    const verdict = ok ? '✓' : '✗';
+    const body = outcome.body.trim().slice(0, 160);
+    ctx.log(`${verdict} ${spec.name}: HTTP ${outcome.httpStatus || '000'} (expected ${spec.expected})${body ? ` ${body}` : ''}${outcome.reason && !ok ? ` — ${outcome.reason}` : ''}`, ok ? 'info' : 'error');
+  }
+  return results;
+}

@@ -1,0 +1,50 @@
+/** Part A6 and B3: client certificates with passphrase-encrypted keys. */
+import path from 'node:path';
+import type {Step, StepContext} from '../step.js';
+
+async function ensureClient(ctx: StepContext, index: number): Promise<boolean> {
+  const input = ctx.state().inputs.clients[index];
+  if (!input) throw new Error(`the plan has no client number ${index}`);
+  const before = ctx.state().clients[input.name];
+  const passphrase = await ctx.secrets.passphrase(ctx, input.name);
+  const record = await ctx.backend.ensureClient(ctx, input, passphrase.value);
+  if (passphrase.generatedFile) {
+    const file = path.relative(ctx.stateDir, passphrase.generatedFile);
+    if (ctx.state().clients[input.name]?.passphraseFile !== file) {
+      await ctx.update((draft) => {
+        const client = draft.clients[input.name];
+        if (client) client.passphraseFile = file;
+      });
+    }
+    ctx.output(`${input.name} passphrase file`, file);
+  }
+  const reused = Boolean(before?.certificate && before.fingerprint === record.fingerprint);
+  ctx.log(reused ? `${input.name} already exists ✓ (reused)` : `issued ${input.name} from ${input.issuer} (clientAuth, SAN ${input.dnsName}); key encrypted with the passphrase`);
+  if (record.certificate) ctx.output(`${input.name} certificate`, record.certificate);
+  if (record.key) ctx.output(`${input.name} key (encrypted)`, record.key);
+  return reused;
+}
+
+export const clientCertStep: Step = {
+  id: 'client-cert',
+  part: 'A',
+  title: 'Issue the first client certificate',
+  why:
+    'The client certificate is what a caller shows to get in. It comes from the intermediate CA, allows client ' +
+    'authentication only, and its private key is stored encrypted with a passphrase (PKCS#8, AES-256).',
+  async run(ctx) {
+    return {reused: await ensureClient(ctx, 0)};
+  },
+};
+
+export const clientCert2Step: Step = {
+  id: 'client-cert-2',
+  part: 'B',
+  title: 'Issue a client certificate from the deeper chain',
+  why:
+    'A second client, issued by the lowest CA of the new chain. It only works because that CA and the CA above ' +
+    'it are now in the truststore, next to the root they lead to.',
+  async run(ctx) {
+    return {reused: await ensureClient(ctx, 1)};
+  },
+};
