@@ -1,0 +1,12 @@
+/** X.509 for the wizard: keys, certificate profiles, CSRs, encrypted keys and passphrases, parsing. */
+export {generateKey, signingAlgorithmFor, keyMatchesCertificate, describeKey} from './keys.js';
+export type {KeyMaterial, KeyDetails} from './keys.js';
+export {createRootCa, issueCaCertificate, issueClientCertificate, issueServerCertificate} from './profiles.js';
+export type {Issuer} from './sign.js';
+export {createCsr} from './csr.js';
+export {encryptPrivateKey, decryptPrivateKey, checkPassphrase, generatePassphrase, PASSPHRASE_MIN, PASSPHRASE_MAX} from './passphrase.js';
+export {clampNotAfter, CLOCK_SKEW_MS} from './validity.js';
+export {parseCertificate} from './inspect.js';
+export type {IssuedCertificate, CertificateInfo} from './inspect.js';
+export {pemBlocks, sha256Hex} from './pem.js';
+export type {PemBlock} from './pem.js';
