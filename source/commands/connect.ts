@@ -7,11 +7,22 @@ import {DefaultsPrompter} from '../wizard/prompter.js';
 import {PassphraseSource} from '../wizard/secrets.js';
 import {Session} from '../wizard/session.js';
 import {attachLineRenderer} from '../ui/line-renderer.js';
+import {acquireLock} from '../state/lock.js';
 import type {IO} from './io.js';
 import {loadExisting} from './open.js';
 import type {Options} from './options.js';
 
 export async function connectCommand(o: Options, io: IO): Promise<number> {
+  await loadExisting(o.stateDir, 'connect to');
+  const lock = await acquireLock(o.stateDir, 'connect');
+  try {
+    return await connectCommandLocked(o, io);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function connectCommandLocked(o: Options, io: IO): Promise<number> {
   const {store, state} = await loadExisting(o.stateDir, 'connect to');
   if (!state.truststore?.pinnedVersion || Object.values(state.clients).every((c) => !c.certificate)) {
     throw new UserError({what: 'cannot run the connection checks', why: 'mTLS is not set up yet or no client certificate exists', fix: 'run `mtls-wizard run --until client-cert` (or the whole walkthrough) first'});

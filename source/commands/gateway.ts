@@ -35,7 +35,7 @@ export async function gatewayCommand(o: Options, io: IO, signal?: AbortSignal): 
     if (!client.certificate || !client.key) continue;
     const generated = client.passphraseFile ? path.join(store.dir, client.passphraseFile) : path.join(store.dir, generatedPassphrasePath(client.name));
     const passDisplay = client.passphraseFile ? `"$(cat ${generated})"` : `"$${PASSPHRASE_ENV}"`;
-    io.stdout(`\n${client.name}:\n  ${curlCommand({url: gateway.url, resolve: gateway.resolve, cacert: gateway.caCertificate, key: path.join(store.dir, client.key), cert: path.join(store.dir, client.certificate), passDisplay, passphrase: 'x'})}`);
+    io.stdout(`\n${client.name}:\n  ${curlCommand({url: gateway.url, resolve: gateway.resolve, cacert: gateway.caCertificate, key: path.join(store.dir, client.key), cert: path.join(store.dir, client.certificate), passDisplay})}`);
   }
   io.stdout(`\nwithout a certificate (403):\n  ${curlCommand({url: gateway.url, resolve: gateway.resolve, cacert: gateway.caCertificate})}`);
   io.stdout('\nPress Ctrl-C to stop.');

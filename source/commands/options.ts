@@ -104,7 +104,12 @@ export async function parseOptions(argv: readonly string[], env: NodeJS.ProcessE
   try {
     parsed = parseArgs({args: [...argv], options: FLAGS, allowPositionals: true, strict: true});
   } catch (error) {
-    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    const text = (error as Error).message;
+    const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(text);
+    if (ambiguous) {
+      throw new UsageError({what: `bad value for ${ambiguous[1]}`, why: 'a value that starts with "-" must be attached with =', fix: `write ${ambiguous[1]}=VALUE`});
+    }
+    const message = text.split('\n')[0]!.replace(/\. To specify a positional argument.*$/s, '');
     throw new UsageError({what: 'bad command line', why: message, fix: 'see `mtls-wizard --help`'});
   }
   const {values, positionals} = parsed;

@@ -5,6 +5,7 @@ import {UserError} from '../errors.js';
 import {StateStore, STATE_FILE} from '../state/store.js';
 import {LOCAL} from '../backends/local/layout.js';
 import {confirmDestructive} from './confirm.js';
+import {acquireLock} from '../state/lock.js';
 import type {IO} from './io.js';
 import type {Options} from './options.js';
 
@@ -49,7 +50,9 @@ export async function resetCommand(o: Options, io: IO): Promise<number> {
       // Already gone.
     }
   }
+  const lock = await acquireLock(store.dir, 'reset');
   await rm(store.dir, {recursive: true, force: true});
+  await lock.release();
   io.stdout(`deleted ${store.dir}${warning}`);
   return 0;
 }

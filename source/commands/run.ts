@@ -4,12 +4,14 @@ import {UsageError} from '../errors.js';
 import type {Inputs, State} from '../state/schema.js';
 import {newState} from '../state/new-state.js';
 import {StateStore} from '../state/store.js';
+import {acquireLock} from '../state/lock.js';
+import type {Backend} from '../backends/backend.js';
 import {attachLineRenderer} from '../ui/line-renderer.js';
 import {EventBus} from '../wizard/events.js';
 import {buildInputs} from '../wizard/inputs.js';
 import {DefaultsPrompter, type Prompter} from '../wizard/prompter.js';
 import {runWalkthrough} from '../wizard/runner.js';
-import {PassphraseSource} from '../wizard/secrets.js';
+import {PassphraseSource, checkPassphraseSources} from '../wizard/secrets.js';
 import {Session} from '../wizard/session.js';
 import type {IO} from './io.js';
 import type {Options} from './options.js';
@@ -44,16 +46,36 @@ export async function runCommand(o: Options, io: IO, deps: RunDeps = {}): Promis
     await printDryRun(state ?? newState('aws', buildInputs(o.choices)), io.stdout);
     return 0;
   }
+  if (o.dryRun) {
+    throw new UsageError({what: '--dry-run applies to the aws backend', why: 'the local backend costs nothing and changes nothing outside the state dir', fix: 'drop --dry-run, or add --backend aws', field: 'dry-run'});
+  }
+  await checkPassphraseSources(o.passphraseFile, io.env);
   const prompter = deps.prompter ?? new DefaultsPrompter();
   const awsOptions: AwsBackendOptions = {region: o.choices.region, profile: o.choices.profile, dryRun: o.dryRun, yes: o.yes, prompter, print: io.stdout};
   const backend = await createBackend(backendKind, awsOptions);
-  if (o.dryRun && backendKind === 'local') {
-    throw new UsageError({what: '--dry-run applies to the aws backend', why: 'the local backend costs nothing and changes nothing outside the state dir', fix: 'drop --dry-run, or add --backend aws', field: 'dry-run'});
+  const lock = await acquireLock(store.dir, 'run');
+  // Ctrl-C: every transition is already on disk and steps are idempotent, so stopping at once loses nothing.
+  const onSignal = () => {
+    io.stderr('\nstopped; state is saved: run the same command again to continue');
+    void lock.release().finally(() => process.exit(130));
+  };
+  if (!deps.signal) process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  try {
+    // Read again under the lock: another run may have finished in between.
+    state = (await store.load()) ?? state;
+    if (!state) {
+      state = newState(backendKind, buildInputs(o.choices));
+      await store.save(state);
+    }
+    return await runLocked(o, io, deps, {store, state, backend, prompter});
+  } finally {
+    process.removeListener('SIGINT', onSignal).removeListener('SIGTERM', onSignal);
+    await lock.release();
   }
-  if (!state) {
-    state = newState(backendKind, buildInputs(o.choices));
-    if (!o.dryRun) await store.save(state);
-  }
+}
+
+async function runLocked(o: Options, io: IO, deps: RunDeps, c: {store: StateStore; state: State; backend: Backend; prompter: Prompter}): Promise<number> {
+  const {store, state, backend, prompter} = c;
   const bus = new EventBus();
   attachLineRenderer(bus, {write: io.stdout});
   const session = new Session({store, state, bus, signal: deps.signal});

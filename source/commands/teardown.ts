@@ -4,11 +4,22 @@ import {EventBus} from '../wizard/events.js';
 import {Session} from '../wizard/session.js';
 import {attachLineRenderer} from '../ui/line-renderer.js';
 import {confirmDestructive} from './confirm.js';
+import {acquireLock} from '../state/lock.js';
 import type {IO} from './io.js';
 import {loadExisting} from './open.js';
 import type {Options} from './options.js';
 
 export async function teardownCommand(o: Options, io: IO): Promise<number> {
+  await loadExisting(o.stateDir, 'tear down');
+  const lock = await acquireLock(o.stateDir, 'teardown');
+  try {
+    return await teardownCommandLocked(o, io);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function teardownCommandLocked(o: Options, io: IO): Promise<number> {
   const {store, state} = await loadExisting(o.stateDir, 'tear down');
   const what = state.backend === 'aws' ? 'every AWS resource this walkthrough made (CAs, certificates, API, domain, bucket)' : 'every key, certificate and truststore version of this walkthrough';
   if (!o.dryRun && !(await confirmDestructive(io, o.yes, `Delete ${what}?`, 'teardown'))) {

@@ -90,6 +90,14 @@ export class PassphraseSource implements Secrets {
   }
 }
 
+/** Checks --passphrase-file and MTLS_WIZARD_PASSPHRASE before anything is created. */
+export async function checkPassphraseSources(passphraseFile: string | undefined, env: NodeJS.ProcessEnv): Promise<void> {
+  const probe = new PassphraseSource({passphraseFile, env, prompter: {isInteractive: false} as Prompter});
+  if (!passphraseFile && !env[PASSPHRASE_ENV]) return;
+  const ctx = {stateDir: '/nonexistent', log: () => undefined} as unknown as BackendContext;
+  await probe.passphrase(ctx, 'probe', {create: false});
+}
+
 function checked(value: string, source: string, field: string): string {
   const rule = checkPassphrase(value);
   if (rule) throw new UserError({what: `the passphrase from ${source} is not usable`, why: `a passphrase ${rule}`, fix: 'choose one that meets the rule (as ACM export requires)', field}, 2);

@@ -54,7 +54,7 @@ export class LocalBackend implements Backend {
     } else {
       const parent = await this.#loadIssuer(ctx, input.parent);
       const notAfter = clampNotAfter(requested, parent.notAfter);
-      if (notAfter < requested) ctx.log(`${input.name} validity shortened to end with ${input.parent} (${notAfter.toISOString().slice(0, 10)})`, 'warn');
+      if (requested.getTime() - notAfter.getTime() > DAY) ctx.log(`${input.name} validity shortened to end with ${input.parent} (${notAfter.toISOString().slice(0, 10)})`, 'warn');
       issued = await ctx.call('issue CA certificate', `${input.name} ← ${input.parent} pathLen ${pathLen}`, () =>
         issueCaCertificate({publicKeyPem: key.publicKeyPem, commonName: input.commonName, pathLen: pathLen ?? 0, issuer: parent.issuer, notAfter}),
       );
