@@ -1,5 +1,5 @@
 /** Help text: examples first. */
-import {STEP_IDS} from '../state/schema.js';
+import {LESSON_STEP_IDS, STEP_IDS} from '../state/constants.js';
 
 export const HELP = `mtls-wizard: mutual TLS on an API Gateway custom domain with a private CA hierarchy, step by step
 
@@ -30,6 +30,7 @@ Options
   --plain                    line-by-line questions and output instead of the full-screen wizard
   --json                     machine-readable output (status, connect, truststore check)
   --until STEP               stop after STEP: ${STEP_IDS.join(', ')}
+                             (with --lessons also ${LESSON_STEP_IDS.join(', ')})
   --key-algorithm ALG        RSA_2048, RSA_4096, EC_prime256v1 (default), EC_secp384r1
   --domain NAME              custom domain (default api.mtls.test)
   --resource-path PATH       API resource path (default /hoge/auth)

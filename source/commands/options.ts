@@ -5,7 +5,7 @@
 import path from 'node:path';
 import {parseArgs} from 'node:util';
 import {UsageError} from '../errors.js';
-import {KEY_ALGORITHMS, STEP_IDS, type StepId} from '../state/constants.js';
+import {ALL_STEP_IDS, KEY_ALGORITHMS, STEP_IDS, type StepId} from '../state/constants.js';
 import type {ConfigFile} from './config-file.js';
 import {type InputChoices, checkChoices, defaultChoices} from '../wizard/inputs.js';
 
@@ -198,7 +198,7 @@ export async function parseOptions(argv: readonly string[], env: NodeJS.ProcessE
     throw new UsageError({what: `bad value for --backend: "${String(backendValue)}"`, why: 'it must be local or aws', fix: '--backend local', field: 'backend'});
   }
   const untilValue = pick('until');
-  if (untilValue !== undefined && !(STEP_IDS as readonly string[]).includes(String(untilValue))) {
+  if (untilValue !== undefined && !(ALL_STEP_IDS as readonly string[]).includes(String(untilValue))) {
     throw new UsageError({what: `bad value for --until: "${String(untilValue)}"`, why: `there is no such step; steps are ${STEP_IDS.join(', ')}`, fix: '--until mtls', field: 'until'});
   }
   const stateDirValue = pick('stateDir') ?? (env['MTLS_WIZARD_STATE_DIR'] || undefined) ?? './mtls-wizard';

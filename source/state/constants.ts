@@ -17,7 +17,12 @@ export const STEP_IDS = [
   'client-cert-2',
   'connect-2',
 ] as const;
-export type StepId = (typeof STEP_IDS)[number];
+
+/** Workshop lessons (--lessons): the article's two failures, shown on purpose. */
+export const LESSON_STEP_IDS = ['lesson-intermediate-only', 'lesson-duplicate'] as const;
+
+export const ALL_STEP_IDS = [...STEP_IDS, ...LESSON_STEP_IDS] as const;
+export type StepId = (typeof ALL_STEP_IDS)[number];
 
 export const STEP_STATUSES = ['pending', 'running', 'done', 'failed', 'skipped'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];

@@ -1,6 +1,6 @@
 /** A fresh state for a new walkthrough. */
 import {randomBytes} from 'node:crypto';
-import {type Inputs, type State, STATE_VERSION, STEP_IDS} from './schema.js';
+import {type Inputs, type State, STATE_VERSION, STEP_IDS, LESSON_STEP_IDS} from './schema.js';
 
 export function newWalkthroughId(): string {
   return `mw-${randomBytes(5).toString('hex')}`;
@@ -14,7 +14,7 @@ export function newState(backend: 'local' | 'aws', inputs: Inputs, now = new Dat
     updatedAt: now.toISOString(),
     backend,
     inputs,
-    steps: Object.fromEntries(STEP_IDS.map((id) => [id, {status: 'pending' as const}])),
+    steps: Object.fromEntries([...STEP_IDS, ...(inputs.lessons ? LESSON_STEP_IDS : [])].map((id) => [id, {status: 'pending' as const}])),
     cas: {},
     clients: {},
     checks: {},

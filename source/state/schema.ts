@@ -9,9 +9,9 @@ import {z} from 'zod';
 export {STATE_VERSION} from './constants.js';
 import {STATE_VERSION} from './constants.js';
 
-import {KEY_ALGORITHMS, STEP_IDS, STEP_STATUSES} from './constants.js';
+import {ALL_STEP_IDS, KEY_ALGORITHMS, LESSON_STEP_IDS, STEP_IDS, STEP_STATUSES} from './constants.js';
 
-export {KEY_ALGORITHMS, STEP_IDS, STEP_STATUSES};
+export {ALL_STEP_IDS, KEY_ALGORITHMS, LESSON_STEP_IDS, STEP_IDS, STEP_STATUSES};
 export type {KeyAlgorithm, StepId, StepStatus} from './constants.js';
 
 const isoDate = z.string().datetime({offset: true});

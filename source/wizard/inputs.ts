@@ -68,10 +68,18 @@ export function clientDnsName(client: string, domain: string): string {
   return `${client.toLowerCase().replace(/[^a-z0-9-]/g, '-')}.${parent}`;
 }
 
+/** With a workshop prefix, the domain's first label carries it too (api.mtls.test → alice-api.mtls.test). */
+export function prefixedDomain(domain: string, prefix: string): string {
+  if (!prefix) return domain;
+  const [first, ...rest] = domain.split('.');
+  return [`${prefix}-${first}`, ...rest].join('.');
+}
+
 /** Builds the stored Inputs from validated choices. */
 export function buildInputs(c: InputChoices): Inputs {
   const p = (name: string) => (c.prefix ? `${c.prefix}-${name}` : name);
   const n = c.names;
+  const domain = prefixedDomain(c.domain, c.prefix);
   const cas: CaInput[] = [
     {name: p(n.root), parent: null, commonName: p(n.root), validityDays: c.rootValidityDays},
     {name: p(n.intermediate0), parent: p(n.root), commonName: p(n.intermediate0), validityDays: c.intermediateValidityDays},
@@ -79,12 +87,12 @@ export function buildInputs(c: InputChoices): Inputs {
     {name: p(n.intermediate2), parent: p(n.intermediate1), commonName: p(n.intermediate2), validityDays: c.intermediateValidityDays},
   ];
   const clients: ClientInput[] = [
-    {name: p(n.client1), issuer: p(n.intermediate0), commonName: p(n.client1), dnsName: clientDnsName(p(n.client1), c.domain), validityDays: c.clientValidityDays},
-    {name: p(n.client2), issuer: p(n.intermediate2), commonName: p(n.client2), dnsName: clientDnsName(p(n.client2), c.domain), validityDays: c.clientValidityDays},
+    {name: p(n.client1), issuer: p(n.intermediate0), commonName: p(n.client1), dnsName: clientDnsName(p(n.client1), domain), validityDays: c.clientValidityDays},
+    {name: p(n.client2), issuer: p(n.intermediate2), commonName: p(n.client2), dnsName: clientDnsName(p(n.client2), domain), validityDays: c.clientValidityDays},
   ];
   const inputs: Inputs = {
     keyAlgorithm: c.keyAlgorithm,
-    domain: c.domain,
+    domain,
     resourcePath: c.resourcePath,
     cas,
     clients,
@@ -180,6 +188,10 @@ export function checkChoices(c: InputChoices): [string, string] | undefined {
   ];
   for (const [field, value] of Object.entries(c.names)) checks.push([field === 'root' || field.startsWith('inter') ? 'ca-names' : 'client-names', checkCaName(value)]);
   for (const [field, rule] of checks) if (rule) return [field, rule];
+  const withPrefix = checkDomain(prefixedDomain(c.domain, c.prefix));
+  if (withPrefix) return ['prefix', `makes the domain ${prefixedDomain(c.domain, c.prefix)}, which ${withPrefix}`];
+  const longest = Object.values(c.names).reduce((a, b) => (a.length >= b.length ? a : b));
+  if (c.prefix && checkCaName(`${c.prefix}-${longest}`)) return ['prefix', `makes the name ${c.prefix}-${longest}, which ${checkCaName(`${c.prefix}-${longest}`)}`];
   const names = Object.values(c.names);
   if (new Set(names.map((n) => n.toLowerCase())).size !== names.length) return ['ca-names', 'every CA and client name must be different'];
   if (c.intermediateValidityDays > c.rootValidityDays) return ['intermediate-validity-days', `must not be longer than the root CA's ${c.rootValidityDays} days (a child never outlives its parent)`];

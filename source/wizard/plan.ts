@@ -1,12 +1,13 @@
 /** The ordered plan, and "where am I" derived from the stored step statuses (never a separate cursor). */
 import type {State, StepId} from '../state/schema.js';
-import {STEP_IDS} from '../state/schema.js';
+import {ALL_STEP_IDS} from '../state/constants.js';
 import type {StepInfo} from './events.js';
 import type {Step} from './step.js';
 import {apiStep, customDomainStep} from './steps/api-steps.js';
 import {intermediateCaStep, rootCaStep, secondChainStep} from './steps/ca-steps.js';
 import {clientCert2Step, clientCertStep} from './steps/client-steps.js';
 import {connect2Step, connectStep} from './steps/connect-steps.js';
+import {lessonDuplicateStep, lessonIntermediateOnlyStep} from './steps/lesson-steps.js';
 import {mtlsStep, truststoreUpdateStep} from './steps/truststore-steps.js';
 
 export const PLAN: readonly Step[] = [
@@ -23,12 +24,17 @@ export const PLAN: readonly Step[] = [
   connect2Step,
 ];
 
-export function planFor(_state: State | undefined): readonly Step[] {
-  return PLAN;
+/** With --lessons, the article's two failures come as steps of their own, each just before its fix. */
+const LESSON_PLAN: readonly Step[] = PLAN.flatMap((step) =>
+  step.id === 'connect' ? [lessonIntermediateOnlyStep, step] : step.id === 'truststore-update' ? [lessonDuplicateStep, step] : [step],
+);
+
+export function planFor(state: State | undefined): readonly Step[] {
+  return state?.inputs.lessons ? LESSON_PLAN : PLAN;
 }
 
 export function isStepId(value: string): value is StepId {
-  return (STEP_IDS as readonly string[]).includes(value);
+  return (ALL_STEP_IDS as readonly string[]).includes(value);
 }
 
 const finished = (state: State, id: StepId) => {

@@ -1,0 +1,88 @@
+/**
+ * Workshop lessons (--lessons): the article's two failures, shown on purpose and then fixed.
+ * 1. A truststore with the intermediate CA but not the root: API Gateway takes it with a warning, and
+ *    client1 is refused, because the chain does not reach a root. Adding the root fixes it.
+ * 2. Adding intermediateCA2's whole chain, rootCA included, to a truststore that already has rootCA:
+ *    refused as a duplicate. The truststore-update step that follows adds only what is missing.
+ */
+import {UserError} from '../../errors.js';
+import {checkTruststore} from '../../truststore/index.js';
+import {caChainPem, readStateFile} from '../chains.js';
+import {clientCheck, runChecks} from '../checks.js';
+import type {Step, StepContext} from '../step.js';
+
+async function intermediateOnly(ctx: StepContext): Promise<void> {
+  const state = ctx.state();
+  const client = state.inputs.clients[0]!;
+  const issuer = state.cas[client.issuer];
+  if (!issuer?.certificate) throw new UserError({what: 'cannot run the lesson', why: `${client.issuer} does not exist yet`, fix: 'run the earlier steps first'});
+  const correct = state.truststore?.versions.find((v) => v.step === 'mtls');
+  if (!correct) throw new UserError({what: 'cannot run the lesson', why: 'the mtls step has not stored a truststore yet', fix: 'run the earlier steps first'});
+
+  // The mistake: only the issuing CA.
+  const wrong = await readStateFile(ctx.stateDir, issuer.certificate, `certificate of ${client.issuer}`);
+  const report = checkTruststore(wrong, {now: ctx.now()});
+  ctx.log(`lesson: a truststore holding only ${client.issuer}, without the root`);
+  for (const finding of [...report.errors, ...report.warnings]) ctx.log(`check: ${finding.message}`, 'warn');
+  const version = state.truststore?.versions.find((v) => v.step === 'lesson-intermediate-only') ?? (await ctx.backend.uploadTruststore(ctx, report.bundle, 'lesson-intermediate-only'));
+  const {warnings} = await ctx.backend.pinTruststore(ctx, version.versionId);
+  for (const warning of warnings) ctx.log(`API Gateway warning: ${warning}`, 'warn');
+  if (warnings.length === 0) ctx.log('API Gateway accepted it without a warning: the failure shows only when a client connects', 'warn');
+
+  const endpoint = await ctx.backend.openEndpoint(ctx);
+  try {
+    const [result] = await runChecks(ctx, ctx.secrets, endpoint, [{...clientCheck(client.name), expected: 403}]);
+    await ctx.update((draft) => {
+      draft.checks['lesson-intermediate-only'] = result ? [result] : [];
+    });
+    if (!result?.ok) throw new UserError({what: 'the lesson did not show the failure', why: `${client.name} was not refused with the intermediate-only truststore`, fix: 'check the truststore with `mtls-wizard truststore check`'});
+    ctx.log(`as expected, ${client.name} was refused: the chain in the truststore must reach the root`);
+  } finally {
+    await endpoint.close();
+  }
+  // The fix: pin the truststore that has the root again.
+  await ctx.backend.pinTruststore(ctx, correct.versionId);
+  ctx.log(`fixed: the domain is pinned again to version ${correct.versionId} (${client.issuer} + root)`);
+  ctx.output('truststore version', correct.versionId);
+}
+
+async function duplicate(ctx: StepContext): Promise<void> {
+  const state = ctx.state();
+  const pinned = state.truststore?.versions.find((v) => v.versionId === state.truststore?.pinnedVersion);
+  if (!pinned) throw new UserError({what: 'cannot run the lesson', why: 'no truststore is pinned yet', fix: 'run the earlier steps first'});
+  const issuer = state.inputs.clients[1]!.issuer;
+  const current = await readStateFile(ctx.stateDir, pinned.file, 'pinned truststore');
+  const chain = await caChainPem(ctx.stateDir, state, issuer);
+  // The mistake: append the whole chain, root included, to what is already there.
+  const naive = `${current.trim()}\n${chain.trim()}\n`;
+  const report = checkTruststore(naive, {now: ctx.now()});
+  const duplicates = [...report.errors, ...report.warnings].filter((f) => /duplicate/i.test(f.code));
+  ctx.log(`lesson: adding ${issuer}'s whole chain, root included, to the truststore`);
+  if (duplicates.length === 0) throw new UserError({what: 'the lesson did not show the failure', why: 'the duplicate root was not detected', fix: 'report this as a bug'});
+  for (const finding of duplicates) ctx.log(`refused as a duplicate: ${finding.subject ?? 'a certificate'} is already in the truststore (${finding.message})`, 'warn');
+  ctx.log('a certificate that is already registered cannot be registered again: the next step adds only the missing CAs');
+}
+
+export const lessonIntermediateOnlyStep: Step = {
+  id: 'lesson-intermediate-only',
+  part: 'A',
+  title: 'Lesson: a truststore without the root',
+  why:
+    'The article\'s first failure, on purpose: a truststore with only the issuing CA. It is accepted, but every ' +
+    'client is refused with 403, because API Gateway needs the whole chain up to a root. Then it is fixed.',
+  async run(ctx) {
+    await intermediateOnly(ctx);
+  },
+};
+
+export const lessonDuplicateStep: Step = {
+  id: 'lesson-duplicate',
+  part: 'B',
+  title: 'Lesson: adding a certificate that is already there',
+  why:
+    'The article\'s second failure, on purpose: adding the new chain with its root, although the root is already ' +
+    'in the truststore. A registered certificate cannot be registered again; only the missing ones may be added.',
+  async run(ctx) {
+    await duplicate(ctx);
+  },
+};
