@@ -51,6 +51,7 @@ export function statusDocument(state: State, stateDir: string) {
         certificate: abs(c?.certificate),
         key: abs(c?.key),
         ...(c?.passphraseFile ? {passphraseFile: abs(c.passphraseFile)} : {}),
+        ...(c?.p12 ? {p12: Object.fromEntries(Object.entries(c.p12).map(([k, v]) => [k, abs(v)]))} : {}),
         subject: c?.subject ?? null,
         notAfter: c?.notAfter ?? null,
       };

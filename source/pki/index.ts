@@ -10,3 +10,5 @@ export {parseCertificate} from './inspect.js';
 export type {IssuedCertificate, CertificateInfo} from './inspect.js';
 export {pemBlocks, sha256Hex} from './pem.js';
 export type {PemBlock} from './pem.js';
+export {exportPkcs12, PKCS12_PROFILES} from './pkcs12.js';
+export type {Pkcs12Profile} from './pkcs12.js';

@@ -1,5 +1,6 @@
 /** Part A6 and B3: client certificates with passphrase-encrypted keys. */
 import path from 'node:path';
+import {ensurePkcs12} from '../pkcs12-export.js';
 import type {Step, StepContext} from '../step.js';
 
 async function ensureClient(ctx: StepContext, index: number): Promise<boolean> {
@@ -18,6 +19,9 @@ async function ensureClient(ctx: StepContext, index: number): Promise<boolean> {
     }
     ctx.output(`${input.name} passphrase file`, file);
   }
+  const p12 = await ensurePkcs12(ctx, input.name, passphrase.value);
+  ctx.output(`${input.name} PKCS#12 (modern: curl, browsers, OpenSSL 3, Java 17)`, p12.modern);
+  ctx.output(`${input.name} PKCS#12 (compatible: macOS Keychain, older Windows and Java)`, p12.compatible);
   const reused = Boolean(before?.certificate && before.fingerprint === record.fingerprint);
   ctx.log(reused ? `${input.name} already exists ✓ (reused)` : `issued ${input.name} from ${input.issuer} (clientAuth, SAN ${input.dnsName}); key encrypted with the passphrase`);
   if (record.certificate) ctx.output(`${input.name} certificate`, record.certificate);

@@ -1,0 +1,105 @@
+/**
+ * The password-based cryptography of PKCS#12: the RFC 7292 appendix B key derivation (for the MAC and the
+ * legacy 3DES scheme), PBES2 (RFC 8018) with PBKDF2-HMAC-SHA256 and AES-256-CBC, and the integrity MAC.
+ * Every function returns the AlgorithmIdentifier with the ciphertext, so a file always names what it used.
+ */
+import {createCipheriv, createHash, createHmac, pbkdf2Sync, randomBytes} from 'node:crypto';
+import {algorithm, integer, nullValue, octetString, sequence, type Der} from './pkcs12-der.js';
+
+export const OID = {
+  pbes2: '1.2.840.113549.1.5.13',
+  pbkdf2: '1.2.840.113549.1.5.12',
+  hmacWithSha256: '1.2.840.113549.2.9',
+  aes256Cbc: '2.16.840.1.101.3.4.1.42',
+  pbeWithShaAnd3KeyTripleDesCbc: '1.2.840.113549.1.12.1.3',
+  sha1: '1.3.14.3.2.26',
+  sha256: '2.16.840.1.101.3.4.2.1',
+} as const;
+
+export type MacHash = 'sha1' | 'sha256';
+
+/** The password as RFC 7292 B.1 wants it: BMPString bytes (UTF-16 big-endian) with a two-byte zero terminator. */
+export function bmpPassword(passphrase: string): Buffer {
+  return Buffer.concat([Buffer.from(passphrase, 'utf16le').swap16(), Buffer.alloc(2)]);
+}
+
+/** Repeats `input` to fill a whole number of v-byte blocks (empty stays empty), as B.2 steps 2 and 3 say. */
+function fillBlocks(input: Buffer, v: number): Buffer {
+  const out = Buffer.alloc(v * Math.ceil(input.length / v));
+  for (let i = 0; i < out.length; i++) out[i] = input[i % input.length] ?? 0;
+  return out;
+}
+
+/**
+ * RFC 7292 B.2. `id` 1 derives a cipher key, 2 an IV, 3 a MAC key. SHA-1 and SHA-256 both have a 64-byte
+ * block (v) and output u bytes; each round hashes D||I `iterations` times, then adds B + 1 to every block of I.
+ */
+export function pkcs12Kdf(hash: MacHash, password: Buffer, salt: Buffer, id: 1 | 2 | 3, iterations: number, length: number): Buffer {
+  const v = 64;
+  const diversifier = Buffer.alloc(v, id);
+  const input = Buffer.concat([fillBlocks(salt, v), fillBlocks(password, v)]);
+  const out: Buffer[] = [];
+  for (let produced = 0; produced < length; ) {
+    let a = createHash(hash).update(diversifier).update(input).digest();
+    for (let round = 1; round < iterations; round++) a = createHash(hash).update(a).digest();
+    out.push(a);
+    produced += a.length;
+    if (produced >= length) break;
+    const b = fillBlocks(a, v);
+    // I_j = (I_j + B + 1) mod 2^(8v), each block a big-endian number.
+    for (let start = 0; start < input.length; start += v) {
+      let carry = 1;
+      for (let k = v - 1; k >= 0; k--) {
+        const sum = (input[start + k] ?? 0) + (b[k] ?? 0) + carry;
+        input[start + k] = sum & 0xff;
+        carry = sum >> 8;
+      }
+    }
+  }
+  return Buffer.concat(out).subarray(0, length);
+}
+
+export interface Encrypted {
+  /** AlgorithmIdentifier of the encryption scheme, with its salt, iterations and IV. */
+  readonly algorithm: Der;
+  readonly ciphertext: Buffer;
+}
+
+function encrypt(cipher: string, key: Buffer, iv: Buffer, plaintext: Buffer): Buffer {
+  const c = createCipheriv(cipher, key, iv);
+  return Buffer.concat([c.update(plaintext), c.final()]);
+}
+
+/** PBES2: PBKDF2-HMAC-SHA256 -> AES-256-CBC. The passphrase goes in as its bytes (ASCII), not as a BMPString. */
+export function encryptPbes2(plaintext: Buffer, passphrase: string, iterations: number, saltLength: number): Encrypted {
+  const salt = randomBytes(saltLength);
+  const iv = randomBytes(16);
+  const key = pbkdf2Sync(Buffer.from(passphrase, 'utf8'), salt, iterations, 32, 'sha256');
+  // keyLength is left out: AES-256 fixes it, and OpenSSL leaves it out too.
+  const kdf = algorithm(OID.pbkdf2, sequence(octetString(salt), integer(iterations), algorithm(OID.hmacWithSha256, nullValue())));
+  const scheme = algorithm(OID.aes256Cbc, octetString(iv));
+  return {algorithm: algorithm(OID.pbes2, sequence(kdf, scheme)), ciphertext: encrypt('aes-256-cbc', key, iv, plaintext)};
+}
+
+/** pbeWithSHAAnd3-KeyTripleDES-CBC (RFC 7292 appendix C): key and IV both from the B.2 KDF with SHA-1. */
+export function encryptSha1TripleDes(plaintext: Buffer, passphrase: string, iterations: number, saltLength: number): Encrypted {
+  const salt = randomBytes(saltLength);
+  const password = bmpPassword(passphrase);
+  const key = pkcs12Kdf('sha1', password, salt, 1, iterations, 24);
+  const iv = pkcs12Kdf('sha1', password, salt, 2, iterations, 8);
+  const params = sequence(octetString(salt), integer(iterations));
+  return {
+    algorithm: algorithm(OID.pbeWithShaAnd3KeyTripleDesCbc, params),
+    ciphertext: encrypt('des-ede3-cbc', key, iv, plaintext),
+  };
+}
+
+/** MacData: an HMAC over the AuthenticatedSafe's bytes, keyed by the B.2 KDF (id 3) with the same hash. */
+export function macData(hash: MacHash, authSafe: Buffer, passphrase: string, iterations: number, saltLength: number): Der {
+  const salt = randomBytes(saltLength);
+  const size = hash === 'sha1' ? 20 : 32;
+  const key = pkcs12Kdf(hash, bmpPassword(passphrase), salt, 3, iterations, size);
+  const digest = createHmac(hash, key).update(authSafe).digest();
+  const digestInfo = sequence(algorithm(hash === 'sha1' ? OID.sha1 : OID.sha256, nullValue()), octetString(digest));
+  return sequence(digestInfo, octetString(salt), integer(iterations));
+}

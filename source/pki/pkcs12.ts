@@ -1,0 +1,186 @@
+/**
+ * PKCS#12 (.p12 / .pfx) export of a client certificate, its key and its chain: the one file browsers,
+ * keychains, Java and Windows import, and that curl takes with `--cert-type P12`.
+ *
+ * Layout (what `openssl pkcs12 -export` writes, so every reader has met it): an AuthenticatedSafe holding
+ * (1) an encryptedData ContentInfo with the certificate bags and (2) a data ContentInfo with one
+ * pkcs8ShroudedKeyBag; then a MAC over the AuthenticatedSafe. The key and the leaf certificate carry the same
+ * localKeyId (SHA-1 of the certificate) so readers pair them, and the friendlyName when one is given.
+ */
+import {X509Certificate, createHash, createPrivateKey, getCiphers} from 'node:crypto';
+import {ExternalError, UserError} from '../errors.js';
+import {keyMatchesCertificate} from './keys.js';
+import {checkPassphrase} from './passphrase.js';
+import {pemBlocks} from './pem.js';
+import {encryptPbes2, encryptSha1TripleDes, macData, type Encrypted, type MacHash} from './pkcs12-crypto.js';
+import {bmpString, explicit, implicitOctets, integer, objectId, octetString, sequence, setOf, type Der} from './pkcs12-der.js';
+
+export type Pkcs12Profile = 'modern' | 'compatible';
+
+export const PKCS12_PROFILES: Record<Pkcs12Profile, {description: string; useFor: string}> = {
+  modern: {
+    description: 'AES-256-CBC (PBES2, PBKDF2-HMAC-SHA256, 10,000 iterations) for the key and certificates, SHA-256 MAC: the layout OpenSSL 3 writes by default',
+    useFor: 'curl, Firefox, Chrome and Edge, OpenSSL 3, Node 17 or newer, Java 11.0.12 / 17 or newer, Windows Server 2019 / Windows 10 1709 or newer. Pick this unless a reader below refuses the file',
+  },
+  compatible: {
+    description: 'Triple DES (pbeWithSHAAnd3-KeyTripleDES-CBC, 2,048 iterations) for the key and certificates, SHA-1 MAC: what `openssl pkcs12 -export -legacy -certpbe PBE-SHA1-3DES` writes',
+    useFor: 'macOS Keychain (Security framework), Windows before Server 2019 / older certutil, Java before 11.0.12, and other readers that refuse AES-encrypted PKCS#12 files with "wrong password" or "unsupported algorithm"',
+  },
+};
+
+interface Scheme {
+  encrypt(plaintext: Buffer, passphrase: string): Encrypted;
+  readonly macHash: MacHash;
+  readonly macIterations: number;
+  readonly saltLength: number;
+}
+
+// modern: 10,000 iterations is Java's own PKCS#12 default and above OpenSSL 3's 2,048; a 16-byte salt is
+// NIST SP 800-132's minimum. compatible: exactly OpenSSL's legacy numbers, the ones old readers were tested with.
+const SCHEMES: Record<Pkcs12Profile, Scheme> = {
+  modern: {encrypt: (p, pass) => encryptPbes2(p, pass, 10_000, 16), macHash: 'sha256', macIterations: 10_000, saltLength: 16},
+  compatible: {encrypt: (p, pass) => encryptSha1TripleDes(p, pass, 2048, 8), macHash: 'sha1', macIterations: 2048, saltLength: 8},
+};
+
+const OID = {
+  data: '1.2.840.113549.1.7.1',
+  encryptedData: '1.2.840.113549.1.7.6',
+  keyBag: '1.2.840.113549.1.12.10.1.2', // pkcs8ShroudedKeyBag
+  certBag: '1.2.840.113549.1.12.10.1.3',
+  x509Certificate: '1.2.840.113549.1.9.22.1',
+  friendlyName: '1.2.840.113549.1.9.20',
+  localKeyId: '1.2.840.113549.1.9.21',
+} as const;
+
+const WHAT = 'failed to export the PKCS#12 file';
+
+function attribute(oid: string, value: Der): Der {
+  return sequence(objectId(oid), setOf(value));
+}
+
+function safeBag(oid: string, value: Der, attributes: Der[]): Der {
+  return attributes.length > 0 ? sequence(objectId(oid), explicit(0, value), setOf(...attributes)) : sequence(objectId(oid), explicit(0, value));
+}
+
+function dataContentInfo(content: Der): Der {
+  return sequence(objectId(OID.data), explicit(0, octetString(content)));
+}
+
+function encryptedContentInfo(encrypted: Encrypted): Der {
+  const encryptedContent = sequence(objectId(OID.data), encrypted.algorithm, implicitOctets(0, encrypted.ciphertext));
+  return sequence(objectId(OID.encryptedData), explicit(0, sequence(integer(0), encryptedContent)));
+}
+
+function privateKeyDer(privateKeyPem: string): Buffer {
+  try {
+    return createPrivateKey({key: privateKeyPem, format: 'pem'}).export({type: 'pkcs8', format: 'der'});
+  } catch {
+    // Node's message is not shown: the input is a secret, and what matters is what to pass instead.
+    throw new UserError({
+      what: WHAT,
+      why: 'the private key is not an unencrypted PEM private key',
+      fix: 'pass the "BEGIN PRIVATE KEY" PEM of the client key (decrypt an encrypted key with decryptPrivateKey first)',
+      field: 'privateKeyPem',
+    });
+  }
+}
+
+/** Every certificate in the PEM text as DER; anything else in it (a key, a CSR, garbage) is refused. */
+function certificatesDer(pem: string, field: string, name: string): Buffer[] {
+  const blocks = pemBlocks(pem);
+  const wrong = blocks.find((b) => b.label !== 'CERTIFICATE');
+  if (blocks.length === 0 || wrong) {
+    throw new UserError({
+      what: WHAT,
+      why: wrong ? `${name} holds a "${wrong.label}" PEM block, not a certificate` : `${name} holds no PEM certificate`,
+      fix: 'pass "BEGIN CERTIFICATE" PEM text',
+      field,
+    });
+  }
+  for (const block of blocks) {
+    try {
+      new X509Certificate(block.der);
+    } catch {
+      throw new UserError({what: WHAT, why: `${name} holds a damaged certificate`, fix: 'pass the PEM text the CA issued', field});
+    }
+  }
+  return blocks.map((b) => b.der);
+}
+
+function checkFriendlyName(name: string): void {
+  // BMPString holds only the Basic Multilingual Plane; control characters would garble keychain listings.
+  if (name.length === 0 || name.length > 64 || !/^[^\p{Cc}\uD800-\uDFFF]+$/u.test(name)) {
+    throw new UserError({
+      what: WHAT,
+      why: 'the friendly name must be 1 to 64 printable characters, without emoji or line breaks',
+      fix: 'use the certificate\'s common name, e.g. "client1"',
+      field: 'friendlyName',
+    });
+  }
+}
+
+function checkInputs(o: {passphrase: string; profile: Pkcs12Profile; friendlyName?: string}): void {
+  if (!Object.hasOwn(SCHEMES, o.profile)) {
+    throw new UserError({what: WHAT, why: `there is no profile "${String(o.profile)}"`, fix: 'use "modern" or "compatible"', field: 'profile'});
+  }
+  const broken = checkPassphrase(o.passphrase);
+  if (broken) {
+    throw new UserError({
+      what: WHAT,
+      why: `the passphrase ${broken}`,
+      fix: 'choose another passphrase (4 to 128 ASCII characters, none of # $ %), or let the wizard generate one',
+      field: 'passphrase',
+    });
+  }
+  if (o.friendlyName !== undefined) checkFriendlyName(o.friendlyName);
+  // OpenSSL 3 keeps 3DES in its default provider, but a FIPS-only build drops it: say so instead of a raw error.
+  if (o.profile === 'compatible' && !getCiphers().includes('des-ede3-cbc')) {
+    throw new ExternalError({
+      what: WHAT,
+      why: "this Node.js build's OpenSSL does not offer Triple DES (des-ede3-cbc), which the compatible profile needs",
+      fix: 'use the "modern" profile, or run a Node.js build without a FIPS-only OpenSSL configuration',
+    });
+  }
+}
+
+/** A password-protected PKCS#12 file (DER) with the client key, its certificate and, optionally, its chain. */
+export function exportPkcs12(o: {
+  /** Unencrypted PKCS#8 PEM. A secret: it only leaves this function encrypted. */
+  privateKeyPem: string;
+  certificatePem: string;
+  /** Issuing CA certificates (PEM), nearest first; a PEM text may hold several. */
+  chainPems?: string[];
+  passphrase: string;
+  profile: Pkcs12Profile;
+  /** The label keychains and browsers show; usually the certificate's common name. */
+  friendlyName?: string;
+}): Uint8Array {
+  checkInputs(o);
+  const [leaf, ...extra] = certificatesDer(o.certificatePem, 'certificatePem', 'the certificate');
+  if (!leaf || extra.length > 0) {
+    throw new UserError({what: WHAT, why: 'the certificate text holds more than one certificate', fix: 'pass the client certificate alone and its CA certificates in the chain', field: 'certificatePem'});
+  }
+  const key = privateKeyDer(o.privateKeyPem);
+  if (!keyMatchesCertificate(o.privateKeyPem, o.certificatePem)) {
+    throw new UserError({what: WHAT, why: 'the private key does not belong to the certificate', fix: 'pass the key the certificate was issued for', field: 'privateKeyPem'});
+  }
+  // The leaf again or a CA given twice would only make readers import duplicates.
+  const seen = new Set([leaf.toString('hex')]);
+  const chain = (o.chainPems ?? []).flatMap((pem, i) => certificatesDer(pem, 'chainPems', `chain entry ${i + 1}`));
+  const cas = chain.filter((der) => !seen.has(der.toString('hex')) && seen.add(der.toString('hex')));
+
+  const scheme = SCHEMES[o.profile];
+  const leafAttributes = [attribute(OID.localKeyId, octetString(createHash('sha1').update(leaf).digest()))];
+  if (o.friendlyName !== undefined) leafAttributes.push(attribute(OID.friendlyName, bmpString(o.friendlyName)));
+
+  const certBag = (der: Buffer, attributes: Der[]): Der =>
+    safeBag(OID.certBag, sequence(objectId(OID.x509Certificate), explicit(0, octetString(der))), attributes);
+  const certificates = sequence(certBag(leaf, leafAttributes), ...cas.map((der) => certBag(der, [])));
+
+  const shrouded = scheme.encrypt(key, o.passphrase);
+  const keyBag = safeBag(OID.keyBag, sequence(shrouded.algorithm, octetString(shrouded.ciphertext)), leafAttributes);
+
+  const authSafe = sequence(encryptedContentInfo(scheme.encrypt(certificates, o.passphrase)), dataContentInfo(sequence(keyBag)));
+  const mac = macData(scheme.macHash, authSafe, o.passphrase, scheme.macIterations, scheme.saltLength);
+  return sequence(integer(3), dataContentInfo(authSafe), mac);
+}
