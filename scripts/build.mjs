@@ -18,6 +18,8 @@ await build({
   define: {'process.env.NODE_ENV': '"production"'},
   // Some bundled CommonJS dependencies call require() for Node built-ins.
   banner: {js: "import {createRequire as __mwCreateRequire} from 'node:module';const require = __mwCreateRequire(import.meta.url);"},
+  // Ink loads react-devtools-core only when DEV=true; it is not a dependency.
+  external: ['react-devtools-core'],
   logLevel: 'warning',
 });
 await chmod('dist/cli.js', 0o755);

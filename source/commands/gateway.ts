@@ -3,7 +3,7 @@ import path from 'node:path';
 import {removeGatewayPid, readGatewayPid, writeGatewayPid} from '../backends/local/gateway-pid.js';
 import {startLocalGateway} from '../backends/local/serve.js';
 import {UserError} from '../errors.js';
-import {curlCommand} from '../shell/curl.js';
+import {curlCommand, detectCurl} from '../shell/curl.js';
 import {generatedPassphrasePath, PASSPHRASE_ENV} from '../wizard/secrets.js';
 import type {IO} from './io.js';
 import {loadExisting} from './open.js';
@@ -31,11 +31,16 @@ export async function gatewayCommand(o: Options, io: IO, signal?: AbortSignal): 
   }
   await writeGatewayPid(store.dir, gateway.port);
   io.stdout(`local API Gateway for ${state.domain?.name} on 127.0.0.1:${gateway.port} (mTLS, truststore version ${state.truststore?.pinnedVersion ?? 'none yet: every request gets 403'})`);
+  const curl = await detectCurl().catch(() => undefined);
+  const pick = curl && !curl.supportsKeyPassphrase ? (/SecureTransport/i.test(curl.tlsLibrary) ? 'compatible' : 'modern') : undefined;
+  if (pick) io.stdout(`your curl uses ${curl?.tlsLibrary}, which ignores --pass for PEM keys: the commands use the PKCS#12 files`);
   for (const client of Object.values(state.clients)) {
     if (!client.certificate || !client.key) continue;
     const generated = client.passphraseFile ? path.join(store.dir, client.passphraseFile) : path.join(store.dir, generatedPassphrasePath(client.name));
     const passDisplay = client.passphraseFile ? `"$(cat ${generated})"` : `"$${PASSPHRASE_ENV}"`;
-    io.stdout(`\n${client.name}:\n  ${curlCommand({url: gateway.url, resolve: gateway.resolve, cacert: gateway.caCertificate, key: path.join(store.dir, client.key), cert: path.join(store.dir, client.certificate), passDisplay})}`);
+    const p12 = pick ? client.p12?.[pick] : undefined;
+    const files = p12 ? {p12: path.join(store.dir, p12)} : {key: path.join(store.dir, client.key), cert: path.join(store.dir, client.certificate)};
+    io.stdout(`\n${client.name}:\n  ${curlCommand({url: gateway.url, resolve: gateway.resolve, cacert: gateway.caCertificate, ...files, passDisplay})}`);
   }
   io.stdout(`\nwithout a certificate (403):\n  ${curlCommand({url: gateway.url, resolve: gateway.resolve, cacert: gateway.caCertificate})}`);
   io.stdout('\nPress Ctrl-C to stop.');

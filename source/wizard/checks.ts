@@ -45,7 +45,20 @@ export async function requestFor(ctx: BackendContext, secrets: Secrets, endpoint
   const client = state.clients[spec.name];
   if (!client?.certificate || !client.key) throw new Error(`client ${spec.name} has no certificate yet`);
   const pass = await secrets.passphrase(ctx, spec.name, {create: false});
+  // A curl whose TLS library ignores --pass for PEM keys gets the PKCS#12 file instead (compatible profile for macOS's).
+  const curl = await detectCurl();
+  const p12 = curl.supportsKeyPassphrase ? undefined : /SecureTransport/i.test(curl.tlsLibrary) ? client.p12?.['compatible'] : client.p12?.['modern'];
+  if (p12) return {...base, p12: abs(p12), passphrase: pass.value, passDisplay: pass.display};
   return {...base, key: abs(client.key), cert: abs(client.certificate), passphrase: pass.value, passDisplay: pass.display};
+}
+
+/** The local gateway is on 127.0.0.1 (reached through --resolve): a user's proxy must not be asked for it. */
+function proxyBypass(endpoint: EndpointHandle): NodeJS.ProcessEnv | undefined {
+  if (!endpoint.resolve) return undefined;
+  const host = endpoint.resolve.split(':')[0]!;
+  const current = process.env['NO_PROXY'] ?? process.env['no_proxy'];
+  const value = current ? `${current},${host}` : host;
+  return {NO_PROXY: value, no_proxy: value};
 }
 
 /** Runs the checks one after another and reports each as a `check` event. */
@@ -55,7 +68,7 @@ export async function runChecks(ctx: BackendContext, secrets: Secrets, endpoint:
   for (const spec of specs) {
     const request = await requestFor(ctx, secrets, endpoint, spec);
     const command = curlCommand(request);
-    const outcome = await ctx.call(`curl ${spec.name}`, undefined, () => runCurl(request, {timeoutMs: 15_000, signal: ctx.signal}));
+    const outcome = await ctx.call(`curl ${spec.name}`, undefined, () => runCurl(request, {timeoutMs: 15_000, signal: ctx.signal, env: proxyBypass(endpoint)}));
     const ok = spec.expected === 200 ? outcome.httpStatus === 200 : outcome.httpStatus === spec.expected || outcome.httpStatus === 0;
     const result: CheckResult = {name: spec.name, expected: spec.expected, httpStatus: outcome.httpStatus, ok, command};
     if (outcome.reason) result.reason = outcome.reason;

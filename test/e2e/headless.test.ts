@@ -1,11 +1,11 @@
 import {execFileSync, spawn} from 'node:child_process';
-import net from 'node:net';
 import {readFile, readdir, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {STEP_IDS} from '../../source/state/constants.js';
 import {CLI, ensureBuilt, runBuilt} from '../helpers/built-cli.js';
 import {tempDir} from '../helpers/temp.js';
+import {freePort, until} from '../helpers/wait.js';
 
 beforeAll(() => ensureBuilt());
 
@@ -135,22 +135,3 @@ describe('the headless local walkthrough (built CLI, no terminal)', () => {
     expect(out).toContain('gateway stopped');
   });
 });
-
-async function until(predicate: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const started = Date.now();
-  while (!predicate()) {
-    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting for a condition');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const {port} = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}

@@ -167,7 +167,9 @@ export class LocalBackend implements Backend {
   }
 
   #bucket(state: State): string {
-    return `${state.inputs.prefix ? `${state.inputs.prefix}-` : ''}mtls-wizard-truststore-${state.walkthroughId}`.toLowerCase();
+    // S3 bucket names are 3 to 63 characters.
+    const name = `${state.inputs.prefix ? `${state.inputs.prefix}-` : ''}mtls-wizard-truststore-${state.walkthroughId}`.toLowerCase();
+    return name.slice(0, 63).replace(/-+$/, '');
   }
 
   async uploadTruststore(ctx: BackendContext, bundlePem: string, step: StepId): Promise<TruststoreVersion> {
@@ -273,7 +275,7 @@ export class LocalBackend implements Backend {
     try {
       gateway = await startLocalGateway(ctx.stateDir, state, {port: state.inputs.port, onRequest});
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      if (!portInUse(error)) throw error;
       // Another program holds the usual port: serve on a free one for these checks.
       gateway = await startLocalGateway(ctx.stateDir, state, {port: 0, onRequest});
       ctx.log(`port ${state.inputs.port} is busy; the checks use port ${gateway.port}`, 'warn');
@@ -307,6 +309,12 @@ export class LocalBackend implements Backend {
       draft.steps = {};
     });
   }
+}
+
+/** The gateway reports a busy port as a UserError on the port field; a raw EADDRINUSE is accepted too. */
+function portInUse(error: unknown): boolean {
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') return true;
+  return error instanceof UserError && error.field === 'port' && /in use/.test(error.why ?? '');
 }
 
 async function readDomainFile(file: string): Promise<LocalDomainFile | undefined> {

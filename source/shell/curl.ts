@@ -1,0 +1,182 @@
+/**
+ * The real curl, as the article uses it: `curl -v --key … --cert … --pass … URL`.
+ * It honours the user's own ~/.curlrc (no `-q`), and the passphrase reaches curl through a config file
+ * on stdin (`--config -`), so it never shows in the process list, in results or in errors.
+ */
+import {constants} from 'node:fs';
+import {access, stat} from 'node:fs/promises';
+import path from 'node:path';
+import {execa} from 'execa';
+import {CancelledError, ExternalError, UserError} from '../errors.js';
+import {curlErrorLine, explainFailure, keyLines, parseCurlVersion} from './curl-parse.js';
+import {curlConfigQuote, shellQuote} from './quote.js';
+
+export interface CurlInfo {
+  path: string;
+  version: string;
+  /** "OpenSSL/3.0.19", "GnuTLS/…", "SecureTransport", "Schannel"…; "" when curl has no TLS. */
+  tlsLibrary: string;
+  supportsKeyPassphrase: boolean;
+}
+
+export interface CurlRequest {
+  url: string;
+  resolve?: string;
+  cacert?: string;
+  key?: string;
+  cert?: string;
+  passphrase?: string;
+  /** What the printed command shows for --pass, e.g. '"$(cat /path/passphrase.txt)"' or '"$MTLS_WIZARD_PASSPHRASE"'; the secret itself is never printed. */
+  passDisplay?: string;
+  /**
+   * A PKCS#12 file to present instead of key + cert (`--cert file.p12:pass --cert-type P12`), for curl builds
+   * whose TLS library ignores --pass for PEM keys. Protected by `passphrase`.
+   */
+  p12?: string;
+}
+
+export interface CurlResult {
+  /** 0 when no HTTP response came back. */
+  httpStatus: number;
+  exitCode: number;
+  body: string;
+  /** curl's error line or the TLS failure, one line. */
+  reason?: string;
+  /** curl -v lines a person cares about: TLS version, "SSL certificate verify ok", "Server certificate", "> GET", "< HTTP/", error. */
+  keyLines: string[];
+}
+
+export interface CurlRunOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  curlPath?: string;
+  /** Extra environment for curl (e.g. NO_PROXY for the local gateway). */
+  env?: NodeJS.ProcessEnv;
+}
+
+const DEFAULT_TIMEOUT_MS = 20_000;
+const DEFAULT_PASS_DISPLAY = '"$MTLS_WIZARD_PASSPHRASE"';
+const STATUS_MARK = '\n@@mtls-wizard-http-status:';
+const detected = new Map<string, CurlInfo>();
+
+export async function detectCurl(o: {curlPath?: string; env?: NodeJS.ProcessEnv} = {}): Promise<CurlInfo> {
+  const file = o.curlPath ?? (await findOnPath('curl', (o.env ?? process.env).PATH ?? ''));
+  if (!file) throw curlNotFound();
+  const cached = detected.get(file);
+  if (cached) return cached;
+  const result = await execa(file, ['-V'], {reject: false, timeout: 10_000, stdin: 'ignore'});
+  if (result.failed && (result.code === 'ENOENT' || result.code === 'EACCES')) throw curlNotFound(file);
+  if (result.exitCode !== 0) {
+    throw new ExternalError({what: `failed to run ${file} -V`, why: String(result.stderr || result.shortMessage || 'unknown error').split('\n')[0], command: `${file} -V`});
+  }
+  const info: CurlInfo = {path: file, ...parseCurlVersion(result.stdout)};
+  detected.set(file, info);
+  return info;
+}
+
+/** The command a person would paste, in the article's order; it never contains the passphrase. */
+export function curlCommand(req: CurlRequest): string {
+  const words = ['curl', '-v'];
+  if (req.p12) {
+    // "file.p12:pass" must stay one word while $(…) or $VAR still expands: put it in double quotes.
+    const pass = (req.passDisplay ?? DEFAULT_PASS_DISPLAY).replace(/^"(.*)"$/, '$1');
+    words.push('--cert', `"${req.p12.replace(/(["\\$`:])/g, '\\$1')}:${pass}"`, '--cert-type', 'P12');
+    if (req.resolve) words.push('--resolve', shellQuote(req.resolve));
+    if (req.cacert) words.push('--cacert', shellQuote(req.cacert));
+    words.push(shellQuote(req.url));
+    return words.join(' ');
+  }
+  if (req.key) words.push('--key', shellQuote(req.key));
+  if (req.cert) words.push('--cert', shellQuote(req.cert));
+  if (req.passphrase !== undefined || req.passDisplay) words.push('--pass', req.passDisplay ?? DEFAULT_PASS_DISPLAY);
+  if (req.resolve) words.push('--resolve', shellQuote(req.resolve));
+  if (req.cacert) words.push('--cacert', shellQuote(req.cacert));
+  words.push(shellQuote(req.url));
+  return words.join(' ');
+}
+
+export async function runCurl(req: CurlRequest, opts: CurlRunOptions = {}): Promise<CurlResult> {
+  const info = await detectCurl({curlPath: opts.curlPath});
+  requireCapabilities(info, req);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const args = ['-sS', '-v', '-o', '-', '-w', `${STATUS_MARK}%{http_code}`, '--max-time', String(Math.max(1, Math.ceil(timeoutMs / 1000)))];
+  if (req.key && !req.p12) args.push('--key', req.key);
+  if (req.cert && !req.p12) args.push('--cert', req.cert);
+  if (req.resolve) args.push('--resolve', req.resolve);
+  if (req.cacert) args.push('--cacert', req.cacert);
+  // With a key, always give curl a passphrase (empty for a plain key): otherwise OpenSSL would prompt on the terminal.
+  // A PKCS#12 file goes in the same stdin config, so its passphrase does not show in the process list either.
+  const config = req.p12
+    ? `cert = ${curlConfigQuote(`${req.p12.replace(/:/g, '\\:')}:${req.passphrase ?? ''}`)}\ncert-type = "P12"\n`
+    : req.key
+      ? `pass = ${curlConfigQuote(req.passphrase ?? '')}\n`
+      : '';
+  if (config) args.push('--config', '-');
+  args.push('--url', req.url);
+
+  const result = await execa(info.path, args, {
+    input: config,
+    reject: false,
+    stripFinalNewline: false,
+    // curl stops itself at --max-time; this is the backstop for a curl that hangs anyway.
+    timeout: timeoutMs + 5_000,
+    cancelSignal: opts.signal,
+    ...(opts.env ? {env: opts.env} : {}),
+  });
+  if (result.isCanceled) throw new CancelledError('the curl check was cancelled');
+  if (result.failed && result.code === 'ENOENT') throw curlNotFound(info.path);
+
+  const scrub = secretScrubber(req.passphrase);
+  const stdout = String(result.stdout ?? '');
+  const stderr = scrub(String(result.stderr ?? ''));
+  const mark = stdout.lastIndexOf(STATUS_MARK);
+  const body = scrub(mark >= 0 ? stdout.slice(0, mark) : stdout);
+  const httpStatus = mark >= 0 ? Number.parseInt(stdout.slice(mark + STATUS_MARK.length), 10) || 0 : 0;
+  const exitCode = result.timedOut ? 28 : (result.exitCode ?? 1);
+  const out: CurlResult = {httpStatus, exitCode, body, keyLines: keyLines(stderr)};
+  if (result.timedOut) {
+    out.reason = `curl did not finish within ${Math.round(timeoutMs / 1000)}s and was stopped`;
+  } else if (exitCode !== 0) {
+    out.reason = scrub(explainFailure(exitCode, curlErrorLine(stderr), {key: req.key, timeoutMs}));
+  }
+  return out;
+}
+
+function requireCapabilities(info: CurlInfo, req: CurlRequest): void {
+  if (!info.tlsLibrary && req.url.startsWith('https:')) {
+    throw new UserError({what: `curl at ${info.path} cannot make HTTPS requests`, why: 'it was built without a TLS library', fix: 'install a curl with TLS support (e.g. apt-get install curl) and put it first on PATH'});
+  }
+  if (req.passphrase !== undefined && !req.p12 && !info.supportsKeyPassphrase) {
+    throw new UserError({
+      what: `curl at ${info.path} cannot open the encrypted client key`,
+      why: `it uses ${info.tlsLibrary || 'an unknown TLS library'}, which ignores --pass for PEM keys (only OpenSSL, wolfSSL, mbedTLS and Schannel builds support it)`,
+      fix: 'install a curl built with OpenSSL (e.g. `brew install curl` on macOS) and put it first on PATH, or decrypt a copy of the key with `openssl pkey -in <key> -out <plain-key>` and keep it private',
+    });
+  }
+}
+
+function curlNotFound(file?: string): UserError {
+  return new UserError({
+    what: file ? `curl was not found at ${file}` : 'curl was not found on PATH',
+    why: 'the connection checks run the real curl, as the article does',
+    fix: 'install curl (e.g. apt-get install curl, brew install curl) and make sure it is on PATH',
+  });
+}
+
+async function findOnPath(name: string, searchPath: string): Promise<string | undefined> {
+  const names = process.platform === 'win32' ? [`${name}.exe`, name] : [name];
+  for (const dir of searchPath.split(path.delimiter).filter(Boolean)) {
+    for (const candidate of names) {
+      const file = path.join(dir, candidate);
+      const isFile = await stat(file).then((s) => s.isFile(), () => false);
+      if (isFile && (await access(file, constants.X_OK).then(() => true, () => false))) return file;
+    }
+  }
+  return undefined;
+}
+
+/** Belt and braces: curl never echoes the passphrase, but nothing we return may ever contain it. */
+function secretScrubber(secret: string | undefined): (text: string) => string {
+  if (!secret || secret.length < 4) return (text) => text;
+  return (text) => text.split(secret).join('***');
+}
