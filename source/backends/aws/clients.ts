@@ -1,0 +1,63 @@
+/**
+ * The SDK clients, built once per run. Region and credentials come the SDK's usual way (environment,
+ * shared config and profile), overridden by --region and --profile. Every client honours AWS_ENDPOINT_URL
+ * and AWS_ENDPOINT_URL_<SERVICE> by itself (checked for @aws-sdk/client-acm-pca 3.523 too: its
+ * @smithy/middleware-endpoint reads them); S3 switches to path-style addressing when an endpoint is set,
+ * since emulators rarely serve bucket subdomains.
+ */
+import {ACMPCAClient} from '@aws-sdk/client-acm-pca';
+import {ACMClient} from '@aws-sdk/client-acm';
+import {APIGatewayClient} from '@aws-sdk/client-api-gateway';
+import {Route53Client} from '@aws-sdk/client-route-53';
+import {S3Client} from '@aws-sdk/client-s3';
+import {STSClient} from '@aws-sdk/client-sts';
+import {UserError} from '../../errors.js';
+
+export interface AwsClients {
+  readonly region: string;
+  readonly pca: ACMPCAClient;
+  readonly acm: ACMClient;
+  readonly s3: S3Client;
+  readonly apigw: APIGatewayClient;
+  readonly route53: Route53Client;
+  readonly sts: STSClient;
+}
+
+export interface ClientOptions {
+  readonly region?: string;
+  readonly profile?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** True when an endpoint override applies to S3 (then buckets are addressed by path). */
+export function s3EndpointOverridden(env: NodeJS.ProcessEnv): boolean {
+  if ((env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '').toLowerCase() === 'true') return false;
+  return Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
+}
+
+export async function createAwsClients(o: ClientOptions = {}): Promise<AwsClients> {
+  const env = o.env ?? process.env;
+  const profile = o.profile ? {profile: o.profile} : {};
+  const sts = new STSClient({...(o.region ? {region: o.region} : {}), ...profile});
+  let region: string;
+  try {
+    region = await sts.config.region();
+  } catch {
+    region = '';
+  }
+  if (!region) {
+    throw new UserError({what: 'cannot use AWS', why: 'no AWS Region is set', fix: 'pass --region (e.g. --region ap-northeast-1), set AWS_REGION, or set region in your AWS profile', field: 'region'});
+  }
+  const common = {region, ...profile};
+  // client-acm-pca 3.523 predates the `profile` client option: it gets the credentials the others resolve.
+  const pca = new ACMPCAClient({region, ...(o.profile ? {credentials: sts.config.credentials as never} : {})});
+  return {
+    region,
+    sts,
+    pca,
+    acm: new ACMClient(common),
+    s3: new S3Client({...common, ...(s3EndpointOverridden(env) ? {forcePathStyle: true} : {})}),
+    apigw: new APIGatewayClient(common),
+    route53: new Route53Client(common),
+  };
+}

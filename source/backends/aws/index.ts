@@ -1,0 +1,105 @@
+/**
+ * The AWS backend: AWS Private CA, ACM, S3, API Gateway and (optionally) Route 53, behind the same
+ * interface as the local one. Loaded only for --backend aws (the SDK costs start-up time). The clients
+ * are built on first use, from --region / --profile or else the region recorded in the walkthrough, so a
+ * resume always talks to the Region its resources live in.
+ */
+import {UserError} from '../../errors.js';
+import type {CaInput, ClientInput, StepId} from '../../state/schema.js';
+import type {Backend, BackendContext, EndpointHandle} from '../backend.js';
+import type {AwsBackendOptions} from '../index.js';
+import {ensureRestApi} from './api-gateway.js';
+import {type AwsClients, type ClientOptions, createAwsClients} from './clients.js';
+import {ensureClientCertificate} from './client-certs.js';
+import {ensureCustomDomain, pinDomainTruststore} from './domain.js';
+import type {AwsEnv} from './env.js';
+import {endpointUrl} from './names.js';
+import {awsPreflight, checkCurl} from './preflight.js';
+import {ensurePrivateCa} from './private-ca.js';
+import {awsTeardown, teardownPlan} from './teardown.js';
+import {uploadTruststoreVersion} from './truststore-s3.js';
+import {type AwsTiming, DEFAULT_TIMING} from './wait.js';
+
+/** What tests replace: delays, the curl check, how clients are made. */
+export interface AwsDeps {
+  readonly timing?: Partial<AwsTiming>;
+  readonly checkCurl?: () => Promise<string | void>;
+  readonly createClients?: (o: ClientOptions) => Promise<AwsClients>;
+}
+
+export async function createAwsBackend(options: AwsBackendOptions, deps: AwsDeps = {}): Promise<Backend> {
+  return new AwsBackend(options, deps);
+}
+
+export class AwsBackend implements Backend {
+  readonly kind = 'aws' as const;
+  readonly #options: AwsBackendOptions;
+  readonly #deps: AwsDeps;
+  #env: Promise<AwsEnv> | undefined;
+
+  constructor(options: AwsBackendOptions, deps: AwsDeps = {}) {
+    this.#options = options;
+    this.#deps = deps;
+  }
+
+  #aws(ctx: BackendContext): Promise<AwsEnv> {
+    if (this.#options.dryRun) {
+      throw new UserError({what: 'the aws dry run makes no calls', why: 'only the plan is printed', fix: 'drop --dry-run to run it'});
+    }
+    this.#env ??= (async () => {
+      const state = ctx.state();
+      const region = this.#options.region ?? state.inputs.region ?? state.aws?.region;
+      const profile = this.#options.profile ?? state.inputs.profile;
+      const clients = await (this.#deps.createClients ?? createAwsClients)({region, profile});
+      return {clients, options: this.#options, timing: {...DEFAULT_TIMING, ...this.#deps.timing, maxWaitMs: {...DEFAULT_TIMING.maxWaitMs, ...this.#deps.timing?.maxWaitMs}}};
+    })();
+    // A failed set-up (no Region) is retried on the next call rather than remembered.
+    this.#env.catch(() => (this.#env = undefined));
+    return this.#env;
+  }
+
+  async preflight(ctx: BackendContext): Promise<void> {
+    await awsPreflight(ctx, await this.#aws(ctx), {checkCurl: this.#deps.checkCurl ?? checkCurl});
+  }
+
+  async ensureCa(ctx: BackendContext, input: CaInput) {
+    return ensurePrivateCa(ctx, await this.#aws(ctx), input);
+  }
+
+  async ensureApi(ctx: BackendContext) {
+    return ensureRestApi(ctx, await this.#aws(ctx));
+  }
+
+  async ensureDomain(ctx: BackendContext) {
+    return ensureCustomDomain(ctx, await this.#aws(ctx));
+  }
+
+  async uploadTruststore(ctx: BackendContext, bundlePem: string, step: StepId) {
+    return uploadTruststoreVersion(ctx, await this.#aws(ctx), bundlePem, step);
+  }
+
+  async pinTruststore(ctx: BackendContext, versionId: string): Promise<{warnings: string[]}> {
+    const state = ctx.state();
+    if (!state.truststore || !state.domain) throw new UserError({what: 'cannot turn on mTLS', why: 'the custom domain or the truststore is missing', fix: 'run the earlier steps first (`mtls-wizard run`)'});
+    return {warnings: await pinDomainTruststore(ctx, await this.#aws(ctx), state.truststore.uri, versionId)};
+  }
+
+  async ensureClient(ctx: BackendContext, input: ClientInput, passphrase: string) {
+    return ensureClientCertificate(ctx, await this.#aws(ctx), input, passphrase);
+  }
+
+  /** The real domain: public DNS and a public certificate, so curl needs neither --resolve nor --cacert. */
+  async openEndpoint(ctx: BackendContext): Promise<EndpointHandle> {
+    return {url: endpointUrl(ctx.state()), close: async () => {}};
+  }
+
+  async teardown(ctx: BackendContext): Promise<void> {
+    if (this.#options.dryRun) {
+      const print = this.#options.print ?? ((line: string) => ctx.log(line));
+      print('dry run: teardown would make these calls, in this order (none is made):');
+      for (const line of teardownPlan(ctx.state())) print(`  ${line}`);
+      return;
+    }
+    await awsTeardown(ctx, await this.#aws(ctx));
+  }
+}
