@@ -24,7 +24,8 @@ export async function resetCommand(o: Options, io: IO): Promise<number> {
     }
     throw error;
   }
-  const foreign = entries.filter((e) => !OURS.has(e) && !e.startsWith('.state.json.'));
+  // Temp files of an atomic write or a lock attempt cut short are ours too.
+  const foreign = entries.filter((e) => !OURS.has(e) && !e.startsWith('.state.json.') && !e.startsWith('.state.lock.'));
   if (!entries.includes(STATE_FILE) && entries.length > 0) {
     throw new UserError({what: `will not delete ${store.dir}`, why: 'it holds no mtls-wizard state (no state.json)', fix: 'pass --state-dir with the folder of a walkthrough'});
   }
@@ -43,6 +44,8 @@ export async function resetCommand(o: Options, io: IO): Promise<number> {
     io.stdout('nothing deleted');
     return 1;
   }
+  // Lock first: while another command holds the dir, reset must change nothing, not even stop the gateway.
+  const lock = await acquireLock(store.dir, 'reset');
   if (gateway) {
     try {
       process.kill(gateway.pid, 'SIGTERM');
@@ -50,7 +53,6 @@ export async function resetCommand(o: Options, io: IO): Promise<number> {
       // Already gone.
     }
   }
-  const lock = await acquireLock(store.dir, 'reset');
   await rm(store.dir, {recursive: true, force: true});
   await lock.release();
   io.stdout(`deleted ${store.dir}${warning}`);

@@ -3,10 +3,10 @@
  * (killed with -9, machine rebooted) is taken over. `status` never takes it: it only reads.
  */
 import {unlinkSync} from 'node:fs';
-import {open, readFile, unlink} from 'node:fs/promises';
+import {link, open, readFile, unlink} from 'node:fs/promises';
 import path from 'node:path';
 import {UserError} from '../errors.js';
-import {ensurePrivateDir} from '../util/fs.js';
+import {ensurePrivateDir, removeStaleTemps, tempNameFor} from '../util/fs.js';
 
 export const LOCK_FILE = 'state.lock';
 
@@ -25,13 +25,61 @@ function alive(pid: number): boolean {
   }
 }
 
-async function readLock(file: string): Promise<LockInfo | undefined> {
+async function readLockText(file: string): Promise<string | undefined> {
+  return readFile(file, 'utf8').catch(() => undefined);
+}
+
+/** The holder recorded in a lock's text; undefined when unreadable: nobody holds it (see createLock). */
+function parseLock(text: string | undefined): LockInfo | undefined {
   try {
-    const data = JSON.parse(await readFile(file, 'utf8')) as Partial<LockInfo>;
+    const data = JSON.parse(text ?? '') as Partial<LockInfo>;
     return typeof data.pid === 'number' ? {pid: data.pid, command: String(data.command ?? '?'), startedAt: String(data.startedAt ?? '?')} : undefined;
   } catch {
-    return undefined; // Missing, or torn by a crash mid-write: treated as stale.
+    return undefined;
   }
+}
+
+/**
+ * Creates the lock file with its content in one step: the content goes to a temp file that is then
+ * hard-linked as the lock (link fails if the lock exists). With open('wx') then write, a second process
+ * could read the lock while it is still empty, take it for a stale one, remove it and run alongside.
+ */
+async function createLock(file: string, content: string): Promise<boolean> {
+  const temp = tempNameFor(file);
+  const handle = await open(temp, 'wx', 0o600);
+  try {
+    try {
+      await handle.writeFile(content);
+    } finally {
+      await handle.close();
+    }
+    await link(temp, file);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
+    return createLockWithoutLink(file, content);
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
+}
+
+/** For file systems without hard links: create-exclusive, then write (the small window above remains). */
+async function createLockWithoutLink(file: string, content: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(file, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    await handle.writeFile(content);
+  } finally {
+    await handle.close();
+  }
+  return true;
 }
 
 export interface Lock {
@@ -42,11 +90,10 @@ export async function acquireLock(stateDir: string, command: string): Promise<Lo
   await ensurePrivateDir(stateDir);
   const file = path.join(stateDir, LOCK_FILE);
   const info: LockInfo = {pid: process.pid, command, startedAt: new Date().toISOString()};
+  // Temp files of lock attempts killed half-way (their pid is gone).
+  await removeStaleTemps(stateDir, LOCK_FILE);
   for (let attempt = 0; attempt < 5; attempt++) {
-    try {
-      const handle = await open(file, 'wx', 0o600);
-      await handle.writeFile(JSON.stringify(info));
-      await handle.close();
+    if (await createLock(file, JSON.stringify(info))) {
       let released = false;
       const releaseSync = () => {
         if (released) return;
@@ -66,10 +113,9 @@ export async function acquireLock(stateDir: string, command: string): Promise<Lo
           await unlink(file).catch(() => undefined);
         },
       };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const holder = await readLock(file);
+    const text = await readLockText(file);
+    const holder = parseLock(text);
     if (holder && holder.pid !== process.pid && alive(holder.pid)) {
       throw new UserError({
         what: `the state dir ${stateDir} is in use`,
@@ -77,8 +123,8 @@ export async function acquireLock(stateDir: string, command: string): Promise<Lo
         fix: `wait for it to finish, or stop it (kill ${holder.pid}) and run again; \`mtls-wizard status\` works meanwhile`,
       });
     }
-    // The holder is gone: take the lock over.
-    await unlink(file).catch(() => undefined);
+    // The holder is gone: take the lock over, unless another process just did (the text changed).
+    if ((await readLockText(file)) === text) await unlink(file).catch(() => undefined);
   }
   throw new UserError({what: `cannot lock the state dir ${stateDir}`, why: 'another process keeps taking the lock', fix: 'run one mtls-wizard at a time on this state dir'});
 }

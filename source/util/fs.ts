@@ -1,7 +1,11 @@
 /** File helpers with the modes the design asks for: secrets 0600 in 0700 folders, atomic replace. */
 import {randomBytes} from 'node:crypto';
-import {chmod, mkdir, open, rename, rm} from 'node:fs/promises';
+import {chmod, mkdir, open, readdir, rename, rm} from 'node:fs/promises';
 import path from 'node:path';
+
+// Temp name: .<file>.<pid>.<random>.tmp. The pid tells a leftover of a dead writer from a write in flight.
+const TEMP = /^(\d+)\.[0-9a-f]{12}\.tmp$/;
+const inFlight = new Set<string>();
 
 /** Creates a directory (and parents) with mode 0700 and tightens it if it already existed. */
 export async function ensurePrivateDir(dir: string): Promise<void> {
@@ -12,27 +16,60 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 /**
  * Writes a file atomically: temp file in the same folder, fsync, rename, fsync the folder.
  * A reader sees the old content or the new one, never a torn file, whatever moment the process dies.
+ * A process killed mid-write leaves its temp file behind; the next write of the same file removes it.
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
   const dir = path.dirname(file);
-  const temp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', mode);
+  const temp = tempNameFor(file);
+  inFlight.add(temp);
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } catch (error) {
+    const handle = await open(temp, 'wx', mode);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } catch (error) {
+      await handle.close();
+      await rm(temp, {force: true});
+      throw error;
+    }
     await handle.close();
-    await rm(temp, {force: true});
-    throw error;
-  }
-  await handle.close();
-  try {
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, {force: true});
-    throw error;
+    try {
+      await rename(temp, file);
+    } catch (error) {
+      await rm(temp, {force: true});
+      throw error;
+    }
+  } finally {
+    inFlight.delete(temp);
   }
   await syncDir(dir);
+  await removeStaleTemps(dir, path.basename(file));
+}
+
+/** Temp file name for `file` in the same folder, in the form removeStaleTemps recognises. */
+export function tempNameFor(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** Removes temp files of `base` whose writer is gone (killed mid-write); never one being written now. */
+export async function removeStaleTemps(dir: string, base: string): Promise<void> {
+  const prefix = `.${base}.`;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const pid = name.startsWith(prefix) ? TEMP.exec(name.slice(prefix.length))?.[1] : undefined;
+    if (pid === undefined) continue;
+    const full = path.join(dir, name);
+    if (inFlight.has(full) || (Number(pid) !== process.pid && processAlive(Number(pid)))) continue;
+    await rm(full, {force: true});
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** A secret (private key, passphrase): 0600 in a 0700 folder, written atomically. */

@@ -3,7 +3,7 @@
  * passphrase generated earlier for this client (0600 file beside its key), the person (interactive), or,
  * headless, a new generated one written to that file. It is never stored in state.json or printed.
  */
-import {readFile} from 'node:fs/promises';
+import {access, readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {UserError} from '../errors.js';
 import {checkPassphrase, generatePassphrase} from '../pki/index.js';
@@ -25,6 +25,7 @@ export function generatedPassphrasePath(clientName: string): string {
   return path.join('clients', clientName, 'passphrase.txt');
 }
 
+const exists = (file: string) => access(file).then(() => true, () => false);
 const shellQuote = (s: string) => (/^[A-Za-z0-9_./:@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 export class PassphraseSource implements Secrets {
@@ -72,6 +73,21 @@ export class PassphraseSource implements Secrets {
         fix: `pass --passphrase-file FILE or set ${PASSPHRASE_ENV}`,
         field: 'passphrase',
       });
+    }
+    // A key already on disk was encrypted with a passphrase given earlier (flag, environment or typed).
+    // A new one would not open it: ask for that one, never write a passphrase file that does not fit.
+    const keyFile = ctx.state().clients[clientName]?.key;
+    if (keyFile && (await exists(path.join(ctx.stateDir, keyFile)))) {
+      if (!prompter.isInteractive) {
+        throw new UserError({
+          what: `no passphrase for the existing key of ${clientName}`,
+          why: `${keyFile} was encrypted with a passphrase given earlier (--passphrase-file or ${PASSPHRASE_ENV}), and none was given now`,
+          fix: `run again with the same --passphrase-file or ${PASSPHRASE_ENV}`,
+          field: 'passphrase',
+        });
+      }
+      const answer = await prompter.text({id: `passphrase-${clientName}`, message: `Passphrase of the existing private key of ${clientName} (the one chosen when it was made)`, default: '', isSecret: true, validate: checkPassphrase});
+      return {value: answer, display: `"$${PASSPHRASE_ENV}"`};
     }
     const suggestion = generatePassphrase();
     if (prompter.isInteractive) {

@@ -1,0 +1,59 @@
+/** A foreground `mtls-wizard gateway` (built CLI) for tests, on a free loopback port. */
+import {type ChildProcess, spawn} from 'node:child_process';
+import net from 'node:net';
+import {CLI} from './built-cli.js';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const {port} = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** True when something accepts TCP connections on 127.0.0.1:port. */
+export function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export interface GatewayProcess {
+  readonly child: ChildProcess;
+  readonly port: number;
+  /** Resolves when the process has exited. */
+  readonly exited: Promise<void>;
+  output(): string;
+}
+
+/** Starts `gateway --port <free>` and resolves once it says it is serving. */
+export async function startGateway(stateDir: string): Promise<GatewayProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [CLI, 'gateway', '--port', String(port), '--state-dir', stateDir], {
+    env: {PATH: process.env['PATH'], HOME: process.env['HOME'], CI: 'true'},
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const onData = () => {
+      if (out.includes('Press Ctrl-C')) {
+        child.stdout.off('data', onData);
+        resolve();
+      }
+    };
+    child.stdout.on('data', onData);
+    void exited.then(() => reject(new Error(`the gateway exited before serving:\n${out}`)));
+  });
+  return {child, port, exited, output: () => out};
+}
