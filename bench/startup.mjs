@@ -106,7 +106,9 @@ function measurePty() {
       titled.push(marks.titled);
     }
   } finally {
+    const socketPath = tmux('display-message', '-p', '#{socket_path}').trim();
     tmux('kill-server');
+    rmSync(socketPath, {force: true});
   }
   return {harness: median(harness), bare: median(bare), frame: median(frame), ink: median(ink), titled: median(titled)};
 }

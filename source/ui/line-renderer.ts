@@ -37,7 +37,8 @@ export function attachLineRenderer(bus: EventBus, o: LineRendererOptions): () =>
         if (o.showWhy !== false) o.write(`     ${event.why}`);
         break;
       case 'log':
-        o.write(`     ${event.level === 'warn' ? '! ' : event.level === 'error' ? '✗ ' : ''}${event.message}`);
+        // A message that carries its own mark (✓ or ✗) is not marked twice.
+        o.write(`     ${/^[✓✗]/.test(event.message) ? '' : event.level === 'warn' ? '! ' : event.level === 'error' ? '✗ ' : ''}${event.message}`);
         break;
       case 'call':
         if (o.verbose || !event.ok) o.write(`     · ${event.name}${event.detail ? ` (${event.detail})` : ''}: ${event.ok ? 'ok' : 'failed'} in ${seconds(event.durationMs)}`);
