@@ -1,13 +1,14 @@
 /** The --config FILE loader: JSON with the flags' names in camelCase, validated field by field. */
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
-import {z} from 'zod';
+import * as z from 'zod/mini';
+import '../state/schema.js'; // sets zod's English messages
 import {UsageError} from '../errors.js';
 
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-const configSchema = z
-  .object({
+const configSchema = z.partial(
+  z.strictObject({
     stateDir: z.string(),
     backend: z.string(),
     yes: z.boolean(),
@@ -29,9 +30,9 @@ const configSchema = z
     intermediateValidityDays: z.number(),
     clientValidityDays: z.number(),
     clientCertMode: z.string(),
-  })
-  .partial()
-  .strict();
+    hostedZoneId: z.string(),
+  }),
+);
 export type ConfigFile = z.infer<typeof configSchema>;
 
 export function loadConfig(file: string): ConfigFile {

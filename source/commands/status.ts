@@ -1,7 +1,7 @@
 /** `mtls-wizard status [--json]`: what exists and where things stand. It only reads. */
 import path from 'node:path';
 import type {State} from '../state/schema.js';
-import {nextStep, stepInfos} from '../wizard/plan.js';
+import {nextStepId, stepInfos} from '../wizard/plan-info.js';
 import type {IO} from './io.js';
 import {loadExisting} from './open.js';
 import type {Options} from './options.js';
@@ -14,7 +14,7 @@ export function statusDocument(state: State, stateDir: string) {
     backend: state.backend,
     stateDir,
     walkthroughId: state.walkthroughId,
-    next: nextStep(state)?.id ?? null,
+    next: nextStepId(state) ?? null,
     steps: stepInfos(state).map((s) => {
       const stored = state.steps[s.id];
       return {id: s.id, part: s.part, title: s.title, status: s.status, ...(stored?.durationMs !== undefined ? {durationMs: stored.durationMs} : {}), ...(stored?.error ? {error: stored.error} : {})};

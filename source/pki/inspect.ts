@@ -48,10 +48,18 @@ export interface CertificateInfo {
 }
 
 /** Parses one PEM certificate into @peculiar/x509's form; the error names what was wrong with the input. */
+/** Parsed certificates by PEM text: issuing reads the same CA certificates again and again. */
+const parsed = new Map<string, x509.X509Certificate>();
+
 export function readCertificate(pem: string, what = 'the certificate'): x509.X509Certificate {
+  const hit = parsed.get(pem);
+  if (hit) return hit;
   const der = pemToDer(pem, 'CERTIFICATE', what);
   try {
-    return new x509.X509Certificate(der);
+    const cert = new x509.X509Certificate(der);
+    if (parsed.size >= 1024) parsed.clear();
+    parsed.set(pem, cert);
+    return cert;
   } catch {
     throw new UserError({
       what: `failed to read ${what}`,

@@ -6,7 +6,6 @@
 import {constants} from 'node:fs';
 import {access, stat} from 'node:fs/promises';
 import path from 'node:path';
-import {execa} from 'execa';
 import {CancelledError, ExternalError, UserError} from '../errors.js';
 import {curlErrorLine, explainFailure, keyLines, parseCurlVersion} from './curl-parse.js';
 import {curlConfigQuote, shellQuote} from './quote.js';
@@ -64,6 +63,7 @@ export async function detectCurl(o: {curlPath?: string; env?: NodeJS.ProcessEnv}
   if (!file) throw curlNotFound();
   const cached = detected.get(file);
   if (cached) return cached;
+  const {execa} = await import('execa'); // loaded only when curl runs: it costs start-up time
   const result = await execa(file, ['-V'], {reject: false, timeout: 10_000, stdin: 'ignore'});
   if (result.failed && (result.code === 'ENOENT' || result.code === 'EACCES')) throw curlNotFound(file);
   if (result.exitCode !== 0) {
@@ -114,6 +114,7 @@ export async function runCurl(req: CurlRequest, opts: CurlRunOptions = {}): Prom
   if (config) args.push('--config', '-');
   args.push('--url', req.url);
 
+  const {execa} = await import('execa');
   const result = await execa(info.path, args, {
     input: config,
     reject: false,
@@ -163,7 +164,17 @@ function curlNotFound(file?: string): UserError {
   });
 }
 
+const found = new Map<string, string | undefined>();
+
 async function findOnPath(name: string, searchPath: string): Promise<string | undefined> {
+  const key = `${name}\0${searchPath}`;
+  if (found.has(key)) return found.get(key);
+  const file = await searchPath_(name, searchPath);
+  if (file) found.set(key, file);
+  return file;
+}
+
+async function searchPath_(name: string, searchPath: string): Promise<string | undefined> {
   const names = process.platform === 'win32' ? [`${name}.exe`, name] : [name];
   for (const dir of searchPath.split(path.delimiter).filter(Boolean)) {
     for (const candidate of names) {

@@ -4,7 +4,11 @@
  * It never holds a private key or a passphrase (test/secrets checks that).
  * Bump STATE_VERSION and add a migration in migrations.ts when the shape changes.
  */
-import {z} from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+
+// zod/mini keeps the CLI's start-up small (the full build bundles every locale); English messages.
+z.config(en());
 
 export {STATE_VERSION} from './constants.js';
 import {STATE_VERSION} from './constants.js';
@@ -14,18 +18,18 @@ import {ALL_STEP_IDS, KEY_ALGORITHMS, LESSON_STEP_IDS, STEP_IDS, STEP_STATUSES} 
 export {ALL_STEP_IDS, KEY_ALGORITHMS, LESSON_STEP_IDS, STEP_IDS, STEP_STATUSES};
 export type {KeyAlgorithm, StepId, StepStatus} from './constants.js';
 
-const isoDate = z.string().datetime({offset: true});
-const relPath = z.string().min(1);
+const isoDate = z.iso.datetime({offset: true});
+const relPath = z.string().check(z.minLength(1));
 
 export const caInputSchema = z.object({
   /** Name used for files and display, e.g. "rootCA". */
   name: z.string(),
   /** Parent CA name, null for the root. */
-  parent: z.string().nullable(),
+  parent: z.nullable(z.string()),
   /** Subject common name; defaults to the name. */
   commonName: z.string(),
   /** Requested validity in days; the issued certificate never outlives its parent. */
-  validityDays: z.number().int(),
+  validityDays: z.int(),
 });
 export type CaInput = z.infer<typeof caInputSchema>;
 
@@ -36,7 +40,7 @@ export const clientInputSchema = z.object({
   commonName: z.string(),
   /** DNS name put in the SAN, e.g. client1.mtls.test. */
   dnsName: z.string(),
-  validityDays: z.number().int(),
+  validityDays: z.int(),
 });
 export type ClientInput = z.infer<typeof clientInputSchema>;
 
@@ -50,59 +54,59 @@ export const inputsSchema = z.object({
   cas: z.array(caInputSchema),
   clients: z.array(clientInputSchema),
   /** Local backend: the port `mtls-wizard gateway` listens on. */
-  port: z.number().int().min(1).max(65535),
+  port: z.int().check(z.minimum(1), z.maximum(65535)),
   /** Workshop prefix added to resource names (issue 5); empty when unused. */
   prefix: z.string(),
   /** Workshop lessons (the article's two failures) as explicit steps. */
   lessons: z.boolean(),
   /** AWS: region and profile as chosen (never credentials). */
-  region: z.string().optional(),
-  profile: z.string().optional(),
+  region: z.optional(z.string()),
+  profile: z.optional(z.string()),
   /** AWS: an existing versioned bucket to use for the truststore; empty: the wizard creates one. */
-  bucket: z.string().optional(),
+  bucket: z.optional(z.string()),
   /** AWS: client certificates issued from a local CSR (default) or by ACM as in the article. */
-  clientCertMode: z.enum(['csr', 'acm']).optional(),
+  clientCertMode: z.optional(z.enum(['csr', 'acm'])),
   /** AWS: Route 53 hosted zone id to use, when known. */
-  hostedZoneId: z.string().optional(),
+  hostedZoneId: z.optional(z.string()),
 });
 export type Inputs = z.infer<typeof inputsSchema>;
 
 export const stepStateSchema = z.object({
   status: z.enum(STEP_STATUSES),
-  startedAt: isoDate.optional(),
-  finishedAt: isoDate.optional(),
-  durationMs: z.number().nonnegative().optional(),
+  startedAt: z.optional(isoDate),
+  finishedAt: z.optional(isoDate),
+  durationMs: z.optional(z.number().check(z.minimum(0))),
   /** One-line error of the last failure (never a secret). */
-  error: z.string().optional(),
+  error: z.optional(z.string()),
   /** Short outputs shown to the user: names, paths, ARNs, versions. */
-  outputs: z.record(z.string(), z.string()).optional(),
+  outputs: z.optional(z.record(z.string(), z.string())),
 });
 export type StepState = z.infer<typeof stepStateSchema>;
 
 export const caRecordSchema = z.object({
   name: z.string(),
-  parent: z.string().nullable(),
+  parent: z.nullable(z.string()),
   /** null for the root (no pathLen); 0, 1, ... for subordinates. */
-  pathLen: z.number().int().nonnegative().nullable(),
+  pathLen: z.nullable(z.int().check(z.minimum(0))),
   /** Certificate PEM file (relative to the state dir). */
-  certificate: relPath.optional(),
+  certificate: z.optional(relPath),
   /** Chain file: this CA's certificate then its parents' up to the root. */
-  chain: relPath.optional(),
+  chain: z.optional(relPath),
   /** Local backend: private key file (0600). */
-  key: relPath.optional(),
-  subject: z.string().optional(),
-  serial: z.string().optional(),
-  fingerprint: z.string().optional(),
-  notBefore: isoDate.optional(),
-  notAfter: isoDate.optional(),
+  key: z.optional(relPath),
+  subject: z.optional(z.string()),
+  serial: z.optional(z.string()),
+  fingerprint: z.optional(z.string()),
+  notBefore: z.optional(isoDate),
+  notAfter: z.optional(isoDate),
   /** AWS Private CA ARN and its last seen status. */
-  arn: z.string().optional(),
-  status: z.string().optional(),
+  arn: z.optional(z.string()),
+  status: z.optional(z.string()),
   /** Idempotency token written before the create call (AWS). */
-  token: z.string().optional(),
+  token: z.optional(z.string()),
   /** AWS: ARN of the certificate issued for this CA. */
-  certificateArn: z.string().optional(),
-  issueToken: z.string().optional(),
+  certificateArn: z.optional(z.string()),
+  issueToken: z.optional(z.string()),
 });
 export type CaRecord = z.infer<typeof caRecordSchema>;
 
@@ -110,20 +114,20 @@ export const clientRecordSchema = z.object({
   name: z.string(),
   issuer: z.string(),
   dnsName: z.string(),
-  certificate: relPath.optional(),
+  certificate: z.optional(relPath),
   /** Encrypted PKCS#8 key file (0600). */
-  key: relPath.optional(),
+  key: z.optional(relPath),
   /** Generated passphrase file (0600), when the user gave none. */
-  passphraseFile: relPath.optional(),
+  passphraseFile: z.optional(relPath),
   /** PKCS#12 exports (issue 5). */
-  p12: z.record(z.string(), relPath).optional(),
-  subject: z.string().optional(),
-  serial: z.string().optional(),
-  fingerprint: z.string().optional(),
-  notBefore: isoDate.optional(),
-  notAfter: isoDate.optional(),
-  arn: z.string().optional(),
-  token: z.string().optional(),
+  p12: z.optional(z.record(z.string(), relPath)),
+  subject: z.optional(z.string()),
+  serial: z.optional(z.string()),
+  fingerprint: z.optional(z.string()),
+  notBefore: z.optional(isoDate),
+  notAfter: z.optional(isoDate),
+  arn: z.optional(z.string()),
+  token: z.optional(z.string()),
 });
 export type ClientRecord = z.infer<typeof clientRecordSchema>;
 
@@ -147,66 +151,64 @@ export const truststoreRecordSchema = z.object({
   uri: z.string(),
   versions: z.array(truststoreVersionSchema),
   /** Version the domain is pinned to. */
-  pinnedVersion: z.string().optional(),
+  pinnedVersion: z.optional(z.string()),
   /** API Gateway's truststoreWarnings (or the local equivalent) from the last pin. */
   warnings: z.array(z.string()),
   /** Idempotency token of an upload in flight: found again by the store on resume. */
-  pendingUpload: z.object({token: z.string(), step: z.string(), file: relPath}).optional(),
+  pendingUpload: z.optional(z.object({token: z.string(), step: z.string(), file: relPath})),
   /** AWS: true when the wizard created the bucket (teardown may delete it). */
-  bucketCreated: z.boolean().optional(),
+  bucketCreated: z.optional(z.boolean()),
 });
 export type TruststoreRecord = z.infer<typeof truststoreRecordSchema>;
 
 export const apiRecordSchema = z.object({
-  id: z.string().optional(),
+  id: z.optional(z.string()),
   name: z.string(),
   resourcePath: z.string(),
-  resourceId: z.string().optional(),
-  stage: z.string().optional(),
-  deploymentId: z.string().optional(),
-  token: z.string().optional(),
+  resourceId: z.optional(z.string()),
+  stage: z.optional(z.string()),
+  deploymentId: z.optional(z.string()),
+  token: z.optional(z.string()),
 });
 export type ApiRecord = z.infer<typeof apiRecordSchema>;
 
 export const domainRecordSchema = z.object({
   name: z.string(),
   /** https://name[:port]/path */
-  url: z.string().optional(),
+  url: z.optional(z.string()),
   /** curl --resolve value (local backend), e.g. api.mtls.test:8443:127.0.0.1 */
-  resolve: z.string().optional(),
+  resolve: z.optional(z.string()),
   /** CA certificate a client needs to trust the server certificate (local "public" CA). */
-  caCertificate: relPath.optional(),
-  serverCertificate: relPath.optional(),
-  serverKey: relPath.optional(),
+  caCertificate: z.optional(relPath),
+  serverCertificate: z.optional(relPath),
+  serverKey: z.optional(relPath),
   /** Local "public" CA key, used only to sign the server certificate. */
-  publicCaKey: relPath.optional(),
-  basePathMapped: z.boolean().optional(),
+  publicCaKey: z.optional(relPath),
+  basePathMapped: z.optional(z.boolean()),
   /** AWS */
-  certificateArn: z.string().optional(),
-  certificateToken: z.string().optional(),
-  regionalDomainName: z.string().optional(),
-  regionalHostedZoneId: z.string().optional(),
-  status: z.string().optional(),
-  route53Records: z
-    .array(z.object({zoneId: z.string(), name: z.string(), type: z.string(), value: z.string()}))
-    .optional(),
+  certificateArn: z.optional(z.string()),
+  certificateToken: z.optional(z.string()),
+  regionalDomainName: z.optional(z.string()),
+  regionalHostedZoneId: z.optional(z.string()),
+  status: z.optional(z.string()),
+  route53Records: z.optional(z.array(z.object({zoneId: z.string(), name: z.string(), type: z.string(), value: z.string()}))),
 });
 export type DomainRecord = z.infer<typeof domainRecordSchema>;
 
 export const checkResultSchema = z.object({
   name: z.string(),
-  expected: z.number().int(),
-  httpStatus: z.number().int(),
+  expected: z.int(),
+  httpStatus: z.int(),
   ok: z.boolean(),
-  reason: z.string().optional(),
-  command: z.string().optional(),
+  reason: z.optional(z.string()),
+  command: z.optional(z.string()),
 });
 export type CheckResult = z.infer<typeof checkResultSchema>;
 
 export const stateSchema = z.object({
   version: z.literal(STATE_VERSION),
   /** Random id naming this walkthrough; every AWS resource is tagged with it. */
-  walkthroughId: z.string().regex(/^[a-z0-9-]{4,40}$/),
+  walkthroughId: z.string().check(z.regex(/^[a-z0-9-]{4,40}$/)),
   createdAt: isoDate,
   updatedAt: isoDate,
   backend: z.enum(['local', 'aws']),
@@ -214,21 +216,21 @@ export const stateSchema = z.object({
   steps: z.record(z.string(), stepStateSchema),
   cas: z.record(z.string(), caRecordSchema),
   clients: z.record(z.string(), clientRecordSchema),
-  api: apiRecordSchema.optional(),
-  domain: domainRecordSchema.optional(),
-  truststore: truststoreRecordSchema.optional(),
+  api: z.optional(apiRecordSchema),
+  domain: z.optional(domainRecordSchema),
+  truststore: z.optional(truststoreRecordSchema),
   /** The CA outside the truststore used to prove rejection (local files). */
-  outsider: z.object({certificate: relPath, key: relPath, caCertificate: relPath}).optional(),
+  outsider: z.optional(z.object({certificate: relPath, key: relPath, caCertificate: relPath})),
   /** Last results of each connect step. */
   checks: z.record(z.string(), z.array(checkResultSchema)),
   /** AWS account facts seen at preflight (never credentials). */
-  aws: z
-    .object({
-      accountId: z.string().optional(),
-      callerArn: z.string().optional(),
-      region: z.string().optional(),
-      costConfirmedAt: isoDate.optional(),
-    })
-    .optional(),
+  aws: z.optional(
+    z.object({
+      accountId: z.optional(z.string()),
+      callerArn: z.optional(z.string()),
+      region: z.optional(z.string()),
+      costConfirmedAt: z.optional(isoDate),
+    }),
+  ),
 });
 export type State = z.infer<typeof stateSchema>;

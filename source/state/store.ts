@@ -3,10 +3,10 @@
  * A file that cannot be parsed or validated is reported with its path and what is wrong, and left
  * byte-for-byte untouched: never reset, never rewritten.
  */
-import {readFile, stat} from 'node:fs/promises';
+import {mkdir, readFile, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {UserError} from '../errors.js';
-import {ensurePrivateDir, writeFileAtomic} from '../util/fs.js';
+import {writeFileAtomic} from '../util/fs.js';
 import {migrate} from './migrations.js';
 import {type State, stateSchema} from './schema.js';
 
@@ -68,7 +68,8 @@ export class StateStore {
   }
 
   async save(state: State): Promise<void> {
-    await ensurePrivateDir(this.dir);
+    // Not cached: reset or a person may remove the folder while a session holds this store.
+    await mkdir(this.dir, {recursive: true, mode: 0o700});
     await writeFileAtomic(this.file, `${JSON.stringify(state, null, 2)}\n`, 0o600);
   }
 }

@@ -17,8 +17,22 @@ export function nodeView(cert: TrustCertificate): X509Certificate {
   return view;
 }
 
+/** Decoded certificates by SHA-256 of their DER: a walkthrough reads the same few CAs many times. */
+const decoded = new Map<string, TrustCertificate>();
+const MAX_CACHED = 4096;
+
 /** Parses one DER certificate. Throws with a short reason when the bytes are not exactly one certificate. */
 export function decodeCertificate(der: Uint8Array): TrustCertificate {
+  const fingerprint = createHash('sha256').update(der).digest('hex');
+  const hit = decoded.get(fingerprint);
+  if (hit) return hit;
+  const cert = decodeUncached(der, fingerprint);
+  if (decoded.size >= MAX_CACHED) decoded.clear();
+  decoded.set(fingerprint, cert);
+  return cert;
+}
+
+function decodeUncached(der: Uint8Array, fingerprint: string): TrustCertificate {
   const view = new X509Certificate(der);
   // OpenSSL's parser ignores bytes after the certificate; a block with extra bytes was damaged or spliced.
   if (view.raw.length !== der.length) throw new Error(`${der.length - view.raw.length} unexpected bytes after the certificate`);
@@ -27,7 +41,7 @@ export function decodeCertificate(der: Uint8Array): TrustCertificate {
   const cert: TrustCertificate = {
     pem: toPem(der),
     der,
-    fingerprint: createHash('sha256').update(der).digest('hex'),
+    fingerprint,
     subject: peculiar.subject,
     issuer: peculiar.issuer,
     serial: view.serialNumber.toUpperCase(),

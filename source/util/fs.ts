@@ -7,10 +7,28 @@ import path from 'node:path';
 const TEMP = /^(\d+)\.[0-9a-f]{12}\.tmp$/;
 const inFlight = new Set<string>();
 
-/** Creates a directory (and parents) with mode 0700 and tightens it if it already existed. */
+const ensured = new Set<string>();
+
+/** Creates a directory (and parents) with mode 0700 and tightens it if it already existed (once per process). */
 export async function ensurePrivateDir(dir: string): Promise<void> {
+  if (ensured.has(dir)) return;
   await mkdir(dir, {recursive: true, mode: 0o700});
   await chmod(dir, 0o700);
+  ensured.add(dir);
+}
+
+/** Writes into a folder made by ensurePrivateDir; if the folder was removed since (teardown), makes it again. */
+async function writeInPrivateDir(file: string, data: string | Uint8Array, mode: number): Promise<void> {
+  const dir = path.dirname(file);
+  await ensurePrivateDir(dir);
+  try {
+    await writeFileAtomic(file, data, mode, {syncDir: false});
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    ensured.clear();
+    await ensurePrivateDir(dir);
+    await writeFileAtomic(file, data, mode, {syncDir: false});
+  }
 }
 
 /**
@@ -18,7 +36,7 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
  * A reader sees the old content or the new one, never a torn file, whatever moment the process dies.
  * A process killed mid-write leaves its temp file behind; the next write of the same file removes it.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o644, options: {syncDir?: boolean} = {}): Promise<void> {
   const dir = path.dirname(file);
   const temp = tempNameFor(file);
   inFlight.add(temp);
@@ -42,7 +60,9 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
   } finally {
     inFlight.delete(temp);
   }
-  await syncDir(dir);
+  // The folder's fsync makes the rename itself durable: needed for state.json, the commit point. Artifacts skip
+  // it (it costs more than the rest of the write); the state that names them is synced after them.
+  if (options.syncDir !== false) await syncDir(dir);
   await removeStaleTemps(dir, path.basename(file));
 }
 
@@ -74,14 +94,12 @@ function processAlive(pid: number): boolean {
 
 /** A secret (private key, passphrase): 0600 in a 0700 folder, written atomically. */
 export async function writeSecretFile(file: string, data: string | Uint8Array): Promise<void> {
-  await ensurePrivateDir(path.dirname(file));
-  await writeFileAtomic(file, data, 0o600);
+  await writeInPrivateDir(file, data, 0o600);
 }
 
 /** A public file (certificate, bundle) in a 0700 folder, written atomically. */
 export async function writePublicFile(file: string, data: string | Uint8Array): Promise<void> {
-  await ensurePrivateDir(path.dirname(file));
-  await writeFileAtomic(file, data, 0o644);
+  await writeInPrivateDir(file, data, 0o644);
 }
 
 async function syncDir(dir: string): Promise<void> {

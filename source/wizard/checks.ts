@@ -64,21 +64,23 @@ function proxyBypass(endpoint: EndpointHandle): NodeJS.ProcessEnv | undefined {
 /** Runs the checks one after another and reports each as a `check` event. */
 export async function runChecks(ctx: BackendContext, secrets: Secrets, endpoint: EndpointHandle, specs: readonly CheckSpec[]): Promise<CheckResult[]> {
   await detectCurl();
-  const results: CheckResult[] = [];
-  for (const spec of specs) {
-    const request = await requestFor(ctx, secrets, endpoint, spec);
-    const command = curlCommand(request);
-    const outcome = await ctx.call(`curl ${spec.name}`, undefined, () => runCurl(request, {timeoutMs: 15_000, signal: ctx.signal, env: proxyBypass(endpoint)}));
+  const requests: CurlRequest[] = [];
+  for (const spec of specs) requests.push(await requestFor(ctx, secrets, endpoint, spec));
+  // The checks are independent: run the curls side by side, report them in order.
+  const outcomes = await Promise.all(
+    specs.map((spec, i) => ctx.call(`curl ${spec.name}`, undefined, () => runCurl(requests[i]!, {timeoutMs: 15_000, signal: ctx.signal, env: proxyBypass(endpoint)}))),
+  );
+  return specs.map((spec, i) => {
+    const outcome = outcomes[i]!;
+    const command = curlCommand(requests[i]!);
     const ok = spec.expected === 200 ? outcome.httpStatus === 200 : outcome.httpStatus === spec.expected || outcome.httpStatus === 0;
     const result: CheckResult = {name: spec.name, expected: spec.expected, httpStatus: outcome.httpStatus, ok, command};
     if (outcome.reason) result.reason = outcome.reason;
-    results.push(result);
     if (ctx.stepId) {
       ctx.emit({type: 'check', stepId: ctx.stepId, name: spec.name, expected: spec.expected, httpStatus: outcome.httpStatus, ok, command, reason: outcome.reason});
     }
-    const verdict = ok ? '✓' : '✗';
     const body = outcome.body.trim().slice(0, 160);
-    ctx.log(`${verdict} ${spec.name}: HTTP ${outcome.httpStatus || '000'} (expected ${spec.expected})${body ? ` ${body}` : ''}${outcome.reason && !ok ? ` — ${outcome.reason}` : ''}`, ok ? 'info' : 'error');
-  }
-  return results;
+    ctx.log(`${ok ? '✓' : '✗'} ${spec.name}: HTTP ${outcome.httpStatus || '000'} (expected ${spec.expected})${body ? ` ${body}` : ''}${outcome.reason && !ok ? ` — ${outcome.reason}` : ''}`, ok ? 'info' : 'warn');
+    return result;
+  });
 }

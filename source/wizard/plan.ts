@@ -1,7 +1,7 @@
-/** The ordered plan, and "where am I" derived from the stored step statuses (never a separate cursor). */
+/** The plan's step implementations, in the order plan-info.ts gives. */
 import type {State, StepId} from '../state/schema.js';
 import {ALL_STEP_IDS} from '../state/constants.js';
-import type {StepInfo} from './events.js';
+import {nextStepId, planIds} from './plan-info.js';
 import type {Step} from './step.js';
 import {apiStep, customDomainStep} from './steps/api-steps.js';
 import {intermediateCaStep, rootCaStep, secondChainStep} from './steps/ca-steps.js';
@@ -10,47 +10,34 @@ import {connect2Step, connectStep} from './steps/connect-steps.js';
 import {lessonDuplicateStep, lessonIntermediateOnlyStep} from './steps/lesson-steps.js';
 import {mtlsStep, truststoreUpdateStep} from './steps/truststore-steps.js';
 
-export const PLAN: readonly Step[] = [
-  rootCaStep,
-  intermediateCaStep,
-  apiStep,
-  customDomainStep,
-  mtlsStep,
-  clientCertStep,
-  connectStep,
-  secondChainStep,
-  truststoreUpdateStep,
-  clientCert2Step,
-  connect2Step,
-];
+export {hasProgress, stepInfos} from './plan-info.js';
 
-/** With --lessons, the article's two failures come as steps of their own, each just before its fix. */
-const LESSON_PLAN: readonly Step[] = PLAN.flatMap((step) =>
-  step.id === 'connect' ? [lessonIntermediateOnlyStep, step] : step.id === 'truststore-update' ? [lessonDuplicateStep, step] : [step],
-);
+const STEPS: Readonly<Record<StepId, Step>> = {
+  'root-ca': rootCaStep,
+  'intermediate-ca': intermediateCaStep,
+  api: apiStep,
+  'custom-domain': customDomainStep,
+  mtls: mtlsStep,
+  'client-cert': clientCertStep,
+  'lesson-intermediate-only': lessonIntermediateOnlyStep,
+  connect: connectStep,
+  'second-chain': secondChainStep,
+  'lesson-duplicate': lessonDuplicateStep,
+  'truststore-update': truststoreUpdateStep,
+  'client-cert-2': clientCert2Step,
+  'connect-2': connect2Step,
+};
 
 export function planFor(state: State | undefined): readonly Step[] {
-  return state?.inputs.lessons ? LESSON_PLAN : PLAN;
+  return planIds(state).map((id) => STEPS[id]);
 }
 
 export function isStepId(value: string): value is StepId {
   return (ALL_STEP_IDS as readonly string[]).includes(value);
 }
 
-const finished = (state: State, id: StepId) => {
-  const status = state.steps[id]?.status;
-  return status === 'done' || status === 'skipped';
-};
-
 /** The first step not finished yet, or undefined when the walkthrough is complete. */
 export function nextStep(state: State): Step | undefined {
-  return planFor(state).find((step) => !finished(state, step.id));
-}
-
-export function stepInfos(state: State | undefined): StepInfo[] {
-  return planFor(state).map((s) => ({id: s.id, part: s.part, title: s.title, why: s.why, status: state?.steps[s.id]?.status ?? 'pending'}));
-}
-
-export function hasProgress(state: State): boolean {
-  return Object.values(state.steps).some((s) => s.status !== 'pending');
+  const id = nextStepId(state);
+  return id ? STEPS[id] : undefined;
 }

@@ -4,7 +4,7 @@
  * module loads no SDK client.
  */
 import type {State} from '../../state/schema.js';
-import {stepInfos} from '../../wizard/plan.js';
+import {stepInfos} from '../../wizard/plan-info.js';
 import {costLines} from './cost.js';
 import {checkAwsInputs} from './input-rules.js';
 import {planAwsCalls} from './plan-calls.js';

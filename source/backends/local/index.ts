@@ -24,6 +24,7 @@ import {pathLenFor} from '../../wizard/inputs.js';
 import {writeFileAtomic, writePublicFile, writeSecretFile} from '../../util/fs.js';
 import type {Backend, BackendContext, EndpointHandle} from '../backend.js';
 import {readGatewayPid} from './gateway-pid.js';
+import {KeyPool} from './key-pool.js';
 import {LOCAL, type LocalApiFile, type LocalDomainFile} from './layout.js';
 import {LocalObjectStore} from './object-store.js';
 import {endpointUrl, startLocalGateway} from './serve.js';
@@ -33,8 +34,14 @@ const exists = (file: string) => access(file).then(() => true, () => false);
 
 export class LocalBackend implements Backend {
   readonly kind = 'local' as const;
+  readonly #keys = new KeyPool();
 
-  async preflight(): Promise<void> {}
+  /** Starts every key the rest of the walkthrough needs (CAs, clients, the outsider), so they are ready in time. */
+  async preflight(ctx: BackendContext): Promise<void> {
+    const state = ctx.state();
+    const missing = state.inputs.cas.filter((c) => !state.cas[c.name]?.certificate).length + state.inputs.clients.filter((c) => !state.clients[c.name]?.certificate).length;
+    if (missing > 0) this.#keys.prefill(state.inputs.keyAlgorithm, missing);
+  }
 
   async ensureCa(ctx: BackendContext, input: CaInput): Promise<CaRecord> {
     const abs = (p: string) => path.join(ctx.stateDir, p);
@@ -44,7 +51,7 @@ export class LocalBackend implements Backend {
     const state = ctx.state();
     const now = ctx.now();
     const requested = new Date(now.getTime() + input.validityDays * DAY);
-    const key = await ctx.call('generate key', state.inputs.keyAlgorithm, () => generateKey(state.inputs.keyAlgorithm));
+    const key = await ctx.call('generate key', state.inputs.keyAlgorithm, () => this.#keys.take(state.inputs.keyAlgorithm));
     const pathLen = pathLenFor(state.inputs, input.name);
     let issued;
     let chainPem: string;
@@ -232,7 +239,7 @@ export class LocalBackend implements Backend {
     const existing = ctx.state().clients[input.name];
     if (existing?.certificate && existing.key && (await exists(abs(existing.certificate))) && (await exists(abs(existing.key)))) return existing;
     const issuer = await this.#loadIssuer(ctx, input.issuer);
-    const key = await ctx.call('generate key', ctx.state().inputs.keyAlgorithm, () => generateKey(ctx.state().inputs.keyAlgorithm));
+    const key = await ctx.call('generate key', ctx.state().inputs.keyAlgorithm, () => this.#keys.take(ctx.state().inputs.keyAlgorithm));
     const notAfter = clampNotAfter(new Date(ctx.now().getTime() + input.validityDays * DAY), issuer.notAfter);
     const issued = await ctx.call('issue client certificate', `${input.name} ← ${input.issuer}`, () =>
       issueClientCertificate({publicKeyPem: key.publicKeyPem, commonName: input.commonName, dnsName: input.dnsName, issuer: issuer.issuer, notAfter}),
@@ -294,10 +301,8 @@ export class LocalBackend implements Backend {
         // Already gone.
       }
     }
-    for (const dir of LOCAL.roots) {
-      await rm(path.join(ctx.stateDir, dir), {recursive: true, force: true});
-      ctx.log(`removed ${dir}/`);
-    }
+    // State first: a kill in the middle leaves files the state no longer claims (teardown removes them on a
+    // re-run, and `run` overwrites them), never a state that claims files that are gone.
     await ctx.update((draft) => {
       draft.cas = {};
       draft.clients = {};
@@ -308,6 +313,10 @@ export class LocalBackend implements Backend {
       draft.checks = {};
       draft.steps = {};
     });
+    for (const dir of LOCAL.roots) {
+      await rm(path.join(ctx.stateDir, dir), {recursive: true, force: true});
+      ctx.log(`removed ${dir}/`);
+    }
   }
 }
 

@@ -1,13 +1,9 @@
 /** Part A3 and A4: the API and its custom domain. */
+import {STEP_INFO} from '../plan-info.js';
 import type {Step} from '../step.js';
 
 export const apiStep: Step = {
-  id: 'api',
-  part: 'A',
-  title: 'Create the REST API',
-  why:
-    'A small REST API with one GET method that answers with JSON, including the subject of the client certificate ' +
-    'it saw. Its default execute-api endpoint is turned off: otherwise clients could call it and skip mTLS.',
+  ...STEP_INFO['api'],
   async run(ctx) {
     const before = ctx.state().api?.id;
     const api = await ctx.backend.ensureApi(ctx);
@@ -19,12 +15,7 @@ export const apiStep: Step = {
 };
 
 export const customDomainStep: Step = {
-  id: 'custom-domain',
-  part: 'A',
-  title: 'Set up the custom domain',
-  why:
-    'mTLS lives on a custom domain, not on the API itself. The domain needs a server certificate from a public ' +
-    'CA (clients check it as usual) and a mapping from the domain to the API stage.',
+  ...STEP_INFO['custom-domain'],
   async run(ctx) {
     const before = ctx.state().domain?.basePathMapped;
     const domain = await ctx.backend.ensureDomain(ctx);

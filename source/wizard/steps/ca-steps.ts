@@ -1,5 +1,6 @@
 /** Part A1, A2 and B1: the CA hierarchy. */
 import type {CaInput} from '../../state/schema.js';
+import {STEP_INFO} from '../plan-info.js';
 import type {Step, StepContext} from '../step.js';
 
 function caInput(ctx: StepContext, index: number): CaInput {
@@ -21,36 +22,21 @@ async function ensureCa(ctx: StepContext, index: number): Promise<boolean> {
 }
 
 export const rootCaStep: Step = {
-  id: 'root-ca',
-  part: 'A',
-  title: 'Create the root CA',
-  why:
-    'The root CA is the anchor every client certificate is traced back to. It is self-signed, marked CA:TRUE ' +
-    'without a path length limit, so the hierarchy can grow below it later.',
+  ...STEP_INFO['root-ca'],
   async run(ctx) {
     return {reused: await ensureCa(ctx, 0)};
   },
 };
 
 export const intermediateCaStep: Step = {
-  id: 'intermediate-ca',
-  part: 'A',
-  title: 'Create the intermediate CA that issues client certificates',
-  why:
-    'Client certificates come from a subordinate CA, not from the root, so the root key can stay put. ' +
-    'This CA gets pathLen 0: it may issue end-entity certificates but no further CAs.',
+  ...STEP_INFO['intermediate-ca'],
   async run(ctx) {
     return {reused: await ensureCa(ctx, 1)};
   },
 };
 
 export const secondChainStep: Step = {
-  id: 'second-chain',
-  part: 'B',
-  title: 'Create a second, deeper CA chain',
-  why:
-    'A second branch under the same root, two levels deep: the upper CA gets pathLen 1 so it can sign one more ' +
-    'CA, the lower gets pathLen 0. API Gateway allows at most four CA certificates in a chain; this one has three.',
+  ...STEP_INFO['second-chain'],
   async run(ctx) {
     const first = await ensureCa(ctx, 2);
     const second = await ensureCa(ctx, 3);

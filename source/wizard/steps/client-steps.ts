@@ -1,6 +1,7 @@
 /** Part A6 and B3: client certificates with passphrase-encrypted keys. */
 import path from 'node:path';
 import {ensurePkcs12} from '../pkcs12-export.js';
+import {STEP_INFO} from '../plan-info.js';
 import type {Step, StepContext} from '../step.js';
 
 async function ensureClient(ctx: StepContext, index: number): Promise<boolean> {
@@ -30,24 +31,14 @@ async function ensureClient(ctx: StepContext, index: number): Promise<boolean> {
 }
 
 export const clientCertStep: Step = {
-  id: 'client-cert',
-  part: 'A',
-  title: 'Issue the first client certificate',
-  why:
-    'The client certificate is what a caller shows to get in. It comes from the intermediate CA, allows client ' +
-    'authentication only, and its private key is stored encrypted with a passphrase (PKCS#8, AES-256).',
+  ...STEP_INFO['client-cert'],
   async run(ctx) {
     return {reused: await ensureClient(ctx, 0)};
   },
 };
 
 export const clientCert2Step: Step = {
-  id: 'client-cert-2',
-  part: 'B',
-  title: 'Issue a client certificate from the deeper chain',
-  why:
-    'A second client, issued by the lowest CA of the new chain. It only works because that CA and the CA above ' +
-    'it are now in the truststore, next to the root they lead to.',
+  ...STEP_INFO['client-cert-2'],
   async run(ctx) {
     return {reused: await ensureClient(ctx, 1)};
   },

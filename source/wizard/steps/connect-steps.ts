@@ -1,5 +1,6 @@
 /** Part A7 and B4: connect with real curl, as the article does. */
 import {UserError} from '../../errors.js';
+import {STEP_INFO} from '../plan-info.js';
 import type {StepId} from '../../state/schema.js';
 import {type CheckSpec, clientCheck, noCertificateCheck, runChecks, untrustedCaCheck} from '../checks.js';
 import type {Step, StepContext} from '../step.js';
@@ -29,12 +30,7 @@ async function connect(ctx: StepContext, stepId: StepId, specs: CheckSpec[]): Pr
 }
 
 export const connectStep: Step = {
-  id: 'connect',
-  part: 'A',
-  title: 'Connect with curl',
-  why:
-    'The proof: curl with the client key, certificate and passphrase gets the JSON answer, and the same request ' +
-    'without a certificate is refused with 403.',
+  ...STEP_INFO['connect'],
   async run(ctx) {
     const client = ctx.state().inputs.clients[0]!.name;
     await connect(ctx, 'connect', [clientCheck(client), noCertificateCheck]);
@@ -42,12 +38,7 @@ export const connectStep: Step = {
 };
 
 export const connect2Step: Step = {
-  id: 'connect-2',
-  part: 'B',
-  title: 'Connect with both clients, and with a stranger',
-  why:
-    'Both chains now work through one truststore: the new client and the first one are accepted. A certificate ' +
-    'from a CA that is not in the truststore is refused with 403.',
+  ...STEP_INFO['connect-2'],
   async run(ctx) {
     const [c1, c2] = ctx.state().inputs.clients;
     await connect(ctx, 'connect-2', [clientCheck(c2!.name), clientCheck(c1!.name), untrustedCaCheck]);

@@ -9,6 +9,7 @@ import {UserError} from '../../errors.js';
 import {checkTruststore} from '../../truststore/index.js';
 import {caChainPem, readStateFile} from '../chains.js';
 import {clientCheck, runChecks} from '../checks.js';
+import {STEP_INFO} from '../plan-info.js';
 import type {Step, StepContext} from '../step.js';
 
 async function intermediateOnly(ctx: StepContext): Promise<void> {
@@ -64,24 +65,14 @@ async function duplicate(ctx: StepContext): Promise<void> {
 }
 
 export const lessonIntermediateOnlyStep: Step = {
-  id: 'lesson-intermediate-only',
-  part: 'A',
-  title: 'Lesson: a truststore without the root',
-  why:
-    'The article\'s first failure, on purpose: a truststore with only the issuing CA. It is accepted, but every ' +
-    'client is refused with 403, because API Gateway needs the whole chain up to a root. Then it is fixed.',
+  ...STEP_INFO['lesson-intermediate-only'],
   async run(ctx) {
     await intermediateOnly(ctx);
   },
 };
 
 export const lessonDuplicateStep: Step = {
-  id: 'lesson-duplicate',
-  part: 'B',
-  title: 'Lesson: adding a certificate that is already there',
-  why:
-    'The article\'s second failure, on purpose: adding the new chain with its root, although the root is already ' +
-    'in the truststore. A registered certificate cannot be registered again; only the missing ones may be added.',
+  ...STEP_INFO['lesson-duplicate'],
   async run(ctx) {
     await duplicate(ctx);
   },

@@ -1,5 +1,6 @@
 /** Part A5 and B2: the truststore, checked, stored as a new version, and the domain pinned to it. */
 import {UserError} from '../../errors.js';
+import {STEP_INFO} from '../plan-info.js';
 import type {StepId} from '../../state/schema.js';
 import {checkTruststore, planAddition} from '../../truststore/index.js';
 import {caChainPem, readStateFile} from '../chains.js';
@@ -40,13 +41,7 @@ async function storeAndPin(ctx: StepContext, stepId: StepId, bundle: string): Pr
 }
 
 export const mtlsStep: Step = {
-  id: 'mtls',
-  part: 'A',
-  title: 'Turn on mTLS with a truststore',
-  why:
-    'The truststore is one PEM file holding the issuing CA and every CA above it up to the root: API Gateway ' +
-    'does not build the rest of the chain for you. It is stored as a new object version, and the domain is ' +
-    'pinned to that version, so later uploads change nothing until you re-pin.',
+  ...STEP_INFO['mtls'],
   async run(ctx) {
     const issuer = ctx.state().inputs.clients[0]?.issuer;
     if (!issuer) throw new Error('the plan has no first client');
@@ -56,12 +51,7 @@ export const mtlsStep: Step = {
 };
 
 export const truststoreUpdateStep: Step = {
-  id: 'truststore-update',
-  part: 'B',
-  title: 'Add the second chain to the truststore',
-  why:
-    'Only what is missing goes in: the two new CAs. The root is already there, and a certificate that is ' +
-    'already registered must not be added a second time. The result is a new version, and the domain is re-pinned to it.',
+  ...STEP_INFO['truststore-update'],
   async run(ctx) {
     const state = ctx.state();
     const pinned = state.truststore?.versions.find((v) => v.versionId === state.truststore?.pinnedVersion);
