@@ -42,6 +42,7 @@ Options
   --port N                   port of the local gateway (default 8443)
   --config FILE              JSON with the same names in camelCase, e.g. {"keyAlgorithm": "RSA_2048"}
   --region R, --profile P    AWS region and profile; --bucket B: an existing versioned bucket
+  --hosted-zone-id ID        AWS: the Route 53 zone for the domain (default: found by name)
   --client-cert-mode csr|acm AWS: local key + CSR (default) or ACM issue + export as in the article
   --dry-run                  AWS: print every call the walkthrough would make, make none
   --prefix NAME              put NAME into every resource name (workshops)

@@ -40,6 +40,7 @@ const FLAGS = {
   'intermediate-validity-days': {type: 'string'},
   'client-validity-days': {type: 'string'},
   'client-cert-mode': {type: 'string'},
+  'hosted-zone-id': {type: 'string'},
 } as const;
 
 type FlagName = keyof typeof FLAGS;
@@ -49,7 +50,7 @@ const GLOBAL: FlagName[] = ['state-dir', 'help', 'version', 'json', 'plain', 'ye
 const INPUT_FLAGS: FlagName[] = [
   'until', 'key-algorithm', 'domain', 'resource-path', 'passphrase-file', 'config', 'port', 'prefix', 'lessons',
   'region', 'profile', 'bucket', 'dry-run', 'ca-names', 'client-names', 'root-validity-days',
-  'intermediate-validity-days', 'client-validity-days', 'client-cert-mode',
+  'intermediate-validity-days', 'client-validity-days', 'client-cert-mode', 'hosted-zone-id',
 ];
 const ALLOWED: Record<Command, FlagName[]> = {
   run: [...GLOBAL, ...INPUT_FLAGS],
@@ -154,16 +155,18 @@ export async function parseOptions(argv: readonly string[], env: NodeJS.ProcessE
     }
     choices.keyAlgorithm = keyAlgorithm as InputChoices['keyAlgorithm'];
   }
-  const str = (key: 'domain' | 'resourcePath' | 'prefix' | 'region' | 'profile' | 'bucket') => {
+  const str = (key: 'domain' | 'resourcePath' | 'prefix' | 'region' | 'profile' | 'bucket' | 'hostedZoneId') => {
     const v = pick(key);
     return v === undefined ? undefined : String(v);
   };
   choices.domain = str('domain') ?? choices.domain;
   choices.resourcePath = str('resourcePath') ?? choices.resourcePath;
   choices.prefix = str('prefix') ?? choices.prefix;
-  choices.region = str('region') ?? env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? undefined;
-  choices.profile = str('profile') ?? env['AWS_PROFILE'] ?? undefined;
+  // Only what the user says explicitly: otherwise the SDK's own chain (AWS_REGION, profile) decides.
+  choices.region = str('region');
+  choices.profile = str('profile');
   choices.bucket = str('bucket');
+  choices.hostedZoneId = str('hostedZoneId');
   choices.lessons = Boolean(pick('lessons') ?? false);
   const mode = pick('clientCertMode');
   if (mode !== undefined) {

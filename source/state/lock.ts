@@ -2,11 +2,11 @@
  * One writer per state dir. The lock is a file holding the holder's pid; a lock whose process is gone
  * (killed with -9, machine rebooted) is taken over. `status` never takes it: it only reads.
  */
-import {unlinkSync} from 'node:fs';
-import {link, open, readFile, unlink} from 'node:fs/promises';
+import {readFileSync, unlinkSync} from 'node:fs';
+import {chmod, link, mkdir, open, readFile, unlink} from 'node:fs/promises';
 import path from 'node:path';
 import {UserError} from '../errors.js';
-import {ensurePrivateDir, removeStaleTemps, tempNameFor} from '../util/fs.js';
+import {removeStaleTemps, tempNameFor} from '../util/fs.js';
 
 export const LOCK_FILE = 'state.lock';
 
@@ -19,9 +19,15 @@ interface LockInfo {
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  // After a reboot the pid may belong to an unrelated program: only a node process can be a holder.
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return /node|mtls-wizard/.test(cmdline);
+  } catch {
+    return true; // No /proc (macOS): trust the pid.
   }
 }
 
@@ -87,7 +93,9 @@ export interface Lock {
 }
 
 export async function acquireLock(stateDir: string, command: string): Promise<Lock> {
-  await ensurePrivateDir(stateDir);
+  // Not the cached ensurePrivateDir: the folder may have been removed (reset) earlier in this process.
+  await mkdir(stateDir, {recursive: true, mode: 0o700});
+  await chmod(stateDir, 0o700);
   const file = path.join(stateDir, LOCK_FILE);
   const info: LockInfo = {pid: process.pid, command, startedAt: new Date().toISOString()};
   // Temp files of lock attempts killed half-way (their pid is gone).

@@ -42,6 +42,7 @@ export interface InputChoices {
   profile?: string;
   bucket?: string;
   clientCertMode?: 'csr' | 'acm';
+  hostedZoneId?: string;
 }
 
 export function defaultChoices(): InputChoices {
@@ -104,6 +105,7 @@ export function buildInputs(c: InputChoices): Inputs {
   if (c.profile) inputs.profile = c.profile;
   if (c.bucket) inputs.bucket = c.bucket;
   if (c.clientCertMode) inputs.clientCertMode = c.clientCertMode;
+  if (c.hostedZoneId) inputs.hostedZoneId = c.hostedZoneId;
   return inputs;
 }
 

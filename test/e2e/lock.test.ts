@@ -4,7 +4,7 @@
  */
 import {spawn} from 'node:child_process';
 import {existsSync} from 'node:fs';
-import {writeFile} from 'node:fs/promises';
+import {mkdir, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {ensureBuilt, runBuilt} from '../helpers/built-cli.js';
@@ -59,7 +59,8 @@ describe('locking the state dir', () => {
     const dir = path.join(await tempDir(), 'wt');
     expect((await runBuilt(['run', '--state-dir', dir])).code).toBe(0);
     const gateway = await startGateway(dir);
-    const sleeper = spawn('sleep', ['60'], {stdio: 'ignore'});
+    // A node process stands in for another mtls-wizard (the lock checks that its holder is a node process).
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], {stdio: 'ignore'});
     try {
       await writeFile(path.join(dir, 'state.lock'), JSON.stringify({pid: sleeper.pid, command: 'run', startedAt: new Date().toISOString()}), {mode: 0o600});
       await expectRefusals(dir, sleeper.pid!);
@@ -92,6 +93,20 @@ describe('locking the state dir', () => {
       expect(result.code, content).toBe(0);
       expect(result.stdout, content).toContain(`stopped after ${until}`);
       expect(existsSync(path.join(dir, 'state.lock')), content).toBe(false);
+    }
+  });
+
+  it('takes over a lock whose pid now belongs to another program (pid reused after a reboot)', async () => {
+    const dir = path.join(await tempDir(), 'wt');
+    const other = spawn('sleep', ['60'], {stdio: 'ignore'});
+    try {
+      await mkdir(dir, {recursive: true});
+      await writeFile(path.join(dir, 'state.lock'), JSON.stringify({pid: other.pid, command: 'run', startedAt: '2020-01-01T00:00:00.000Z'}), {mode: 0o600});
+      const run = await runBuilt(['run', '--until', 'root-ca', '--state-dir', dir]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+    } finally {
+      other.kill('SIGKILL');
     }
   });
 });
