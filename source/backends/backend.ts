@@ -27,8 +27,8 @@ export interface BackendContext {
   state(): State;
   /** Change the state and persist it atomically before returning. */
   update(mutate: (draft: State) => void): Promise<State>;
-  /** An activity line. */
-  log(message: string, level?: 'info' | 'warn' | 'error'): void;
+  /** An activity line; `detail` lines (curl -v output and the like) are shown in the activity pane and verbose logs only. */
+  log(message: string, level?: 'info' | 'warn' | 'error', options?: {detail?: boolean}): void;
   /** Times a backend call or command and reports it as a `call` event. */
   call<T>(name: string, detail: string | undefined, fn: () => Promise<T>): Promise<T>;
   /** Reports that the step waits on something outside. */

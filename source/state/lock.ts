@@ -7,6 +7,7 @@ import {chmod, link, mkdir, open, readFile, unlink} from 'node:fs/promises';
 import path from 'node:path';
 import {UserError} from '../errors.js';
 import {removeStaleTemps, tempNameFor} from '../util/fs.js';
+import {processExists} from '../util/process.js';
 
 export const LOCK_FILE = 'state.lock';
 
@@ -17,11 +18,7 @@ interface LockInfo {
 }
 
 function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
+  if (!processExists(pid)) return false;
   // After a reboot the pid may belong to an unrelated program: only a node process can be a holder.
   try {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');

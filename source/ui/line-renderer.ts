@@ -10,8 +10,10 @@ export interface LineRendererOptions {
   readonly write: (line: string) => void;
   /** Show each step's "why" text (guided runs); off keeps logs short. */
   readonly showWhy?: boolean;
-  /** Show backend call timings. */
+  /** Show backend call timings and detail lines. */
   readonly verbose?: boolean;
+  /** Print the closing "walkthrough complete, next…" line (off when a completion screen follows). */
+  readonly showSummary?: boolean;
 }
 
 export function attachLineRenderer(bus: EventBus, o: LineRendererOptions): () => void {
@@ -37,6 +39,7 @@ export function attachLineRenderer(bus: EventBus, o: LineRendererOptions): () =>
         if (o.showWhy !== false) o.write(`     ${event.why}`);
         break;
       case 'log':
+        if (event.detail && !o.verbose) break;
         // A message that carries its own mark (✓ or ✗) is not marked twice.
         o.write(`     ${/^[✓✗]/.test(event.message) ? '' : event.level === 'warn' ? '! ' : event.level === 'error' ? '✗ ' : ''}${event.message}`);
         break;
@@ -63,7 +66,7 @@ export function attachLineRenderer(bus: EventBus, o: LineRendererOptions): () =>
       case 'run-finished':
         o.write('');
         if (event.ok && event.stoppedAfter) o.write(`stopped after ${event.stoppedAfter}; run \`mtls-wizard run\` again to continue`);
-        else if (event.ok) o.write('✓ walkthrough complete. Next: `mtls-wizard gateway` to serve it, `mtls-wizard connect` to check again, `mtls-wizard status` to see everything');
+        else if (event.ok && o.showSummary !== false) o.write('✓ walkthrough complete. Next: `mtls-wizard gateway` to serve it, `mtls-wizard connect` to check again, `mtls-wizard status` to see everything');
         else if (event.failedStep) o.write(`✗ stopped at ${event.failedStep}. Fix the cause above, then run \`mtls-wizard run\` again: it continues from there`);
         break;
       default:

@@ -73,7 +73,7 @@ export async function startPlain(o: Options, io: IO): Promise<number> {
   const abort = new AbortController();
   const prompter = new InquirerPrompter({signal: abort.signal, onQuit: () => abort.abort()});
   const bus = new EventBus();
-  attachLineRenderer(bus, {write: io.stdout});
+  attachLineRenderer(bus, {write: io.stdout, showSummary: false});
   const view = new PlainView(prompter, io.stdout);
   // Ctrl-C while a step runs (no prompt open): stop after the step; a second one leaves at once.
   const onSignal = () => {

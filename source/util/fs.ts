@@ -2,6 +2,7 @@
 import {randomBytes} from 'node:crypto';
 import {chmod, mkdir, open, readdir, rename, rm} from 'node:fs/promises';
 import path from 'node:path';
+import {processExists} from './process.js';
 
 // Temp name: .<file>.<pid>.<random>.tmp. The pid tells a leftover of a dead writer from a write in flight.
 const TEMP = /^(\d+)\.[0-9a-f]{12}\.tmp$/;
@@ -78,19 +79,11 @@ export async function removeStaleTemps(dir: string, base: string): Promise<void>
     const pid = name.startsWith(prefix) ? TEMP.exec(name.slice(prefix.length))?.[1] : undefined;
     if (pid === undefined) continue;
     const full = path.join(dir, name);
-    if (inFlight.has(full) || (Number(pid) !== process.pid && processAlive(Number(pid)))) continue;
+    if (inFlight.has(full) || (Number(pid) !== process.pid && processExists(Number(pid)))) continue;
     await rm(full, {force: true});
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** A secret (private key, passphrase): 0600 in a 0700 folder, written atomically. */
 export async function writeSecretFile(file: string, data: string | Uint8Array): Promise<void> {

@@ -79,6 +79,7 @@ export async function runChecks(ctx: BackendContext, secrets: Secrets, endpoint:
     if (ctx.stepId) {
       ctx.emit({type: 'check', stepId: ctx.stepId, name: spec.name, expected: spec.expected, httpStatus: outcome.httpStatus, ok, command, reason: outcome.reason});
     }
+    for (const line of outcome.keyLines) ctx.log(`curl ${spec.name}: ${line}`, 'info', {detail: true});
     const body = outcome.body.trim().slice(0, 160);
     ctx.log(`${ok ? '✓' : '✗'} ${spec.name}: HTTP ${outcome.httpStatus || '000'} (expected ${spec.expected})${body ? ` ${body}` : ''}${outcome.reason && !ok ? ` — ${outcome.reason}` : ''}`, ok ? 'info' : 'warn');
     return result;

@@ -17,7 +17,7 @@ export type RunnerEvent =
   | {readonly type: 'run-started'; readonly steps: readonly StepInfo[]; readonly resumeFrom?: StepId; readonly stateDir: string; readonly backend: string}
   | {readonly type: 'step-started'; readonly stepId: StepId; readonly title: string; readonly why: string; readonly at: number}
   /** Something the step did or found, for the activity pane. */
-  | {readonly type: 'log'; readonly stepId?: StepId; readonly level: 'info' | 'warn' | 'error'; readonly message: string}
+  | {readonly type: 'log'; readonly stepId?: StepId; readonly level: 'info' | 'warn' | 'error'; readonly message: string; /** Detail (e.g. curl -v lines): the activity pane shows it, line output only when verbose. */ readonly detail?: boolean}
   /** A backend call or external command finished, with how long it took. */
   | {readonly type: 'call'; readonly stepId?: StepId; readonly name: string; readonly detail?: string; readonly durationMs: number; readonly ok: boolean}
   /** The step waits on something outside (certificate validation, domain update). */

@@ -57,7 +57,7 @@ export class Session {
       stateDir: this.stateDir,
       state: () => this.state(),
       update: (mutate) => this.update(mutate),
-      log: (message, level = 'info') => emit({type: 'log', stepId, level, message}),
+      log: (message, level = 'info', options) => emit({type: 'log', stepId, level, message, ...(options?.detail ? {detail: true} : {})}),
       call: async (name, detail, fn) => {
         const started = performance.now();
         try {

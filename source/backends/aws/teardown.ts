@@ -11,6 +11,7 @@ import {DeleteBasePathMappingCommand, DeleteDomainNameCommand, DeleteRestApiComm
 import {rm} from 'node:fs/promises';
 import {ExternalError, describeError} from '../../errors.js';
 import type {State} from '../../state/schema.js';
+import {forgetResources} from '../records.js';
 import type {BackendContext} from '../backend.js';
 import {LOCAL} from '../local/layout.js';
 import {type AwsEnv, abs} from './env.js';
@@ -47,18 +48,12 @@ export async function awsTeardown(ctx: BackendContext, aws: AwsEnv): Promise<voi
   if (failures.length > 0) {
     throw new ExternalError({what: `teardown left ${failures.length} part${failures.length > 1 ? 's' : ''} in AWS`, why: failures[0]!, fix: 'fix the cause and run `mtls-wizard teardown` again: it skips what is already gone'});
   }
-  for (const dir of LOCAL.roots) await rm(abs(ctx, dir), {recursive: true, force: true});
+  // State first, then the local copies: a kill in between never leaves a state that claims removed files.
   await ctx.update((d) => {
-    d.cas = {};
-    d.clients = {};
-    delete d.api;
-    delete d.domain;
-    delete d.truststore;
-    delete d.outsider;
-    d.checks = {};
-    d.steps = {};
+    forgetResources(d);
     if (d.aws) delete d.aws.costConfirmedAt;
   });
+  for (const dir of LOCAL.roots) await rm(abs(ctx, dir), {recursive: true, force: true});
 }
 
 function groups(ctx: BackendContext, aws: AwsEnv): Group[] {

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-s3';
 import {UserError} from '../../errors.js';
 import type {StepId, TruststoreVersion} from '../../state/schema.js';
-import {checkTruststore} from '../../truststore/index.js';
+import {recordTruststoreVersion} from '../records.js';
 import type {BackendContext} from '../backend.js';
 import {LOCAL} from '../local/layout.js';
 import {type AwsEnv, writeStateFile} from './env.js';
@@ -119,22 +119,7 @@ export async function uploadTruststoreVersion(ctx: BackendContext, aws: AwsEnv, 
       fix: 'wait a few minutes and run `mtls-wizard run` again',
     });
   }
-  const report = checkTruststore(bundlePem, {now: ctx.now()});
-  const version: TruststoreVersion = {
-    versionId,
-    file,
-    fingerprints: report.certificates.map((c) => c.fingerprint),
-    subjects: report.certificates.map((c) => c.subject),
-    uploadedAt: ctx.now().toISOString(),
-    step,
-  };
-  await ctx.update((d) => {
-    const ts = d.truststore!;
-    ts.versions = [...ts.versions.filter((v) => v.versionId !== versionId), version];
-    delete ts.pendingUpload;
-  });
-  ctx.log(`stored the truststore as ${uri} version ${versionId}`);
-  return version;
+  return recordTruststoreVersion(ctx, {versionId, file, bundlePem, step, uri});
 }
 
 /** The version an interrupted upload made, found by the token in its metadata (newest versions first). */

@@ -3,6 +3,7 @@ import {readFile, rm} from 'node:fs/promises';
 import path from 'node:path';
 import {writePublicFile} from '../../util/fs.js';
 import {LOCAL} from './layout.js';
+import {processExists} from '../../util/process.js';
 
 export interface GatewayPid {
   readonly pid: number;
@@ -10,21 +11,13 @@ export interface GatewayPid {
   readonly startedAt: string;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The running gateway of this state dir, or undefined (a stale file from a killed gateway is ignored). */
 export async function readGatewayPid(stateDir: string): Promise<GatewayPid | undefined> {
   try {
     const data = JSON.parse(await readFile(path.join(stateDir, LOCAL.gatewayPidFile), 'utf8')) as GatewayPid;
     if (typeof data.pid !== 'number' || typeof data.port !== 'number') return undefined;
-    return alive(data.pid) && data.pid !== process.pid ? data : undefined;
+    return processExists(data.pid) && data.pid !== process.pid ? data : undefined;
   } catch {
     return undefined;
   }

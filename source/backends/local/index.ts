@@ -23,6 +23,7 @@ import {checkTruststore} from '../../truststore/index.js';
 import {pathLenFor} from '../../wizard/inputs.js';
 import {writeFileAtomic, writePublicFile, writeSecretFile} from '../../util/fs.js';
 import type {Backend, BackendContext, EndpointHandle} from '../backend.js';
+import {forgetResources, recordTruststoreVersion} from '../records.js';
 import {readGatewayPid} from './gateway-pid.js';
 import {KeyPool} from './key-pool.js';
 import {LOCAL, type LocalApiFile, type LocalDomainFile} from './layout.js';
@@ -195,22 +196,7 @@ export class LocalBackend implements Backend {
     const store = new LocalObjectStore(path.join(ctx.stateDir, LOCAL.objectStore));
     await store.createBucket(bucket);
     const object = await ctx.call('PutObject', uri, () => store.putObject(bucket, key, bundlePem, {token}));
-    const report = checkTruststore(bundlePem, {now: ctx.now()});
-    const version: TruststoreVersion = {
-      versionId: object.versionId,
-      file,
-      fingerprints: report.certificates.map((c) => c.fingerprint),
-      subjects: report.certificates.map((c) => c.subject),
-      uploadedAt: ctx.now().toISOString(),
-      step,
-    };
-    await ctx.update((draft) => {
-      const ts = draft.truststore!;
-      ts.versions = [...ts.versions.filter((v) => v.versionId !== version.versionId), version];
-      delete ts.pendingUpload;
-    });
-    ctx.log(`stored the truststore as ${uri} version ${version.versionId}`);
-    return version;
+    return recordTruststoreVersion(ctx, {versionId: object.versionId, file, bundlePem, step, uri});
   }
 
   async pinTruststore(ctx: BackendContext, versionId: string): Promise<{warnings: string[]}> {
@@ -303,16 +289,7 @@ export class LocalBackend implements Backend {
     }
     // State first: a kill in the middle leaves files the state no longer claims (teardown removes them on a
     // re-run, and `run` overwrites them), never a state that claims files that are gone.
-    await ctx.update((draft) => {
-      draft.cas = {};
-      draft.clients = {};
-      delete draft.api;
-      delete draft.domain;
-      delete draft.truststore;
-      delete draft.outsider;
-      draft.checks = {};
-      draft.steps = {};
-    });
+    await ctx.update(forgetResources);
     for (const dir of LOCAL.roots) {
       await rm(path.join(ctx.stateDir, dir), {recursive: true, force: true});
       ctx.log(`removed ${dir}/`);
