@@ -86,3 +86,29 @@ describe('commands on a state dir with no walkthrough', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 });
+
+describe('bad truststore files for `truststore check`', () => {
+  const CERT_BODY = 'MIIBszCCAVmgAwIBAgIUQ'; // the start of a certificate, cut off
+  const cases: [string, string | null, string, RegExp][] = [
+    ['missing file', null, 'file-not-found', /no such file/],
+    ['empty file', '', 'empty', /empty/i],
+    ['not PEM', 'hello, I am not a certificate\n', 'not-pem', /PEM/],
+    ['truncated PEM', `-----BEGIN CERTIFICATE-----\n${CERT_BODY}\n`, 'truncated-pem', /END CERTIFICATE|truncated|cut/i],
+    ['a private key instead of a certificate', '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIGJ1bm55IGJ1bm55IGJ1bm55IGJ1bm55IGJ1bm55IGJ1bg==\n-----END PRIVATE KEY-----\n', 'private-key', /private key/],
+  ];
+  it.each(cases)('%s: exit 1, the JSON names the rule, the text never echoes the content', async (_name, content, code, why) => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'truststore.pem');
+    if (content !== null) await writeFile(file, content);
+    const json = await runCli(['truststore', 'check', file, '--json']);
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout);
+    expect(report.ok).toBe(false);
+    expect(report.errors[0].code).toBe(code);
+    expect(report.errors[0].message).toMatch(why);
+    const text = await runCli(['truststore', 'check', file]);
+    expect(text.code).toBe(1);
+    expect(text.stdout + text.stderr).not.toContain('MC4CAQAw');
+    expect(await readdir(dir)).toEqual(content === null ? [] : ['truststore.pem']);
+  });
+});
