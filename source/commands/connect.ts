@@ -28,7 +28,7 @@ async function connectCommandLocked(o: Options, io: IO): Promise<number> {
     throw new UserError({what: 'cannot run the connection checks', why: 'mTLS is not set up yet or no client certificate exists', fix: 'run `mtls-wizard run --until client-cert` (or the whole walkthrough) first'});
   }
   const bus = new EventBus();
-  if (!o.json) attachLineRenderer(bus, {write: io.stdout});
+  if (!o.json) attachLineRenderer(bus, {write: io.stdout, verbose: o.verbose});
   const session = new Session({store, state, bus});
   const ctx = session.context();
   const backend = await createBackend(state.backend, {region: state.inputs.region, profile: state.inputs.profile});

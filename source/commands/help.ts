@@ -29,6 +29,7 @@ Options
   --yes, -y                  accept defaults and confirmations without asking
   --plain                    line-by-line questions and output instead of the full-screen wizard
   --json                     machine-readable output (status, connect, truststore check)
+  --verbose, -v              line output with every call's timing and curl's -v lines
   --until STEP               stop after STEP: ${STEP_IDS.join(', ')}
                              (with --lessons also ${LESSON_STEP_IDS.join(', ')})
   --key-algorithm ALG        RSA_2048, RSA_4096, EC_prime256v1 (default), EC_secp384r1

@@ -41,12 +41,13 @@ const FLAGS = {
   'client-validity-days': {type: 'string'},
   'client-cert-mode': {type: 'string'},
   'hosted-zone-id': {type: 'string'},
+  verbose: {type: 'boolean', short: 'v'},
 } as const;
 
 type FlagName = keyof typeof FLAGS;
 
 /** Which flags each command takes (besides the global ones). */
-const GLOBAL: FlagName[] = ['state-dir', 'help', 'version', 'json', 'plain', 'yes', 'backend'];
+const GLOBAL: FlagName[] = ['state-dir', 'help', 'version', 'json', 'plain', 'yes', 'backend', 'verbose'];
 const INPUT_FLAGS: FlagName[] = [
   'until', 'key-algorithm', 'domain', 'resource-path', 'passphrase-file', 'config', 'port', 'prefix', 'lessons',
   'region', 'profile', 'bucket', 'dry-run', 'ca-names', 'client-names', 'root-validity-days',
@@ -72,6 +73,8 @@ export interface Options {
   readonly yes: boolean;
   readonly json: boolean;
   readonly plain: boolean;
+  /** Line output with every call's timing and curl's -v lines. */
+  readonly verbose: boolean;
   readonly help: boolean;
   readonly version: boolean;
   readonly until?: StepId;
@@ -217,6 +220,7 @@ export async function parseOptions(argv: readonly string[], env: NodeJS.ProcessE
     yes: Boolean(pick('yes') ?? false),
     json: Boolean(values.json),
     plain: Boolean(values.plain),
+    verbose: Boolean(values.verbose),
     help: Boolean(values.help),
     version: Boolean(values.version),
     until: untilValue as StepId | undefined,

@@ -77,7 +77,7 @@ export async function runCommand(o: Options, io: IO, deps: RunDeps = {}): Promis
 async function runLocked(o: Options, io: IO, deps: RunDeps, c: {store: StateStore; state: State; backend: Backend; prompter: Prompter}): Promise<number> {
   const {store, state, backend, prompter} = c;
   const bus = new EventBus();
-  attachLineRenderer(bus, {write: io.stdout});
+  attachLineRenderer(bus, {write: io.stdout, verbose: o.verbose});
   const session = new Session({store, state, bus, signal: deps.signal});
   const secrets = new PassphraseSource({passphraseFile: o.passphraseFile, env: io.env, prompter});
   const outcome = await runWalkthrough({session, backend, prompter, secrets, until: o.until});
