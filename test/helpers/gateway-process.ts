@@ -3,16 +3,9 @@ import {type ChildProcess, spawn} from 'node:child_process';
 import net from 'node:net';
 import {CLI} from './built-cli.js';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const {port} = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+import {freePort} from './wait.js';
+
+export {freePort};
 
 /** True when something accepts TCP connections on 127.0.0.1:port. */
 export function listening(port: number): Promise<boolean> {
