@@ -1,8 +1,8 @@
 /**
  * Runs the built CLI and SIGKILLs it at a chosen moment, with no sleeps: the child's own progress is the
  * clock. Two kinds of moment:
- * - `line`: when the nth stdout line matching a pattern appears (each step's start and log lines are
- *   printed as they happen);
+ * - `line`: right after the nth stdout line matching a pattern is written (the preload freezes the child
+ *   there; watching the pipe would race a fast run to its end);
  * - `write`: in the middle of the nth file write whose path (relative to the state dir) matches a pattern.
  *   A test-only preload (pause-write-hook.mjs) writes half of that file, fsyncs it, tells us on fd 3 and
  *   blocks; we kill it there. A file watcher would race the child (the writes take a millisecond).
@@ -33,20 +33,19 @@ export const describeTrigger = (t: KillTrigger): string =>
 
 export async function runAndKill(args: string[], stateDir: string, trigger: KillTrigger, env: NodeJS.ProcessEnv = {}): Promise<KilledRun> {
   await mkdir(path.dirname(stateDir), {recursive: true});
-  const hook = 'write' in trigger;
-  const child = spawn(process.execPath, [...(hook ? ['--import', HOOK] : []), CLI, ...args], {
+  const child = spawn(process.execPath, ['--import', HOOK, CLI, ...args], {
     env: {
       PATH: process.env['PATH'],
       HOME: process.env['HOME'],
       CI: 'true',
-      ...(hook
+      MTLS_TEST_PAUSE_NTH: String(trigger.nth ?? 1),
+      ...('write' in trigger
         ? {
             MTLS_TEST_PAUSE_WRITE: trigger.write.source,
-            MTLS_TEST_PAUSE_NTH: String(trigger.nth ?? 1),
             MTLS_TEST_PAUSE_ROOT: path.resolve(stateDir),
             ...(trigger.after ? {MTLS_TEST_PAUSE_AFTER: trigger.after.source} : {}),
           }
-        : {}),
+        : {MTLS_TEST_PAUSE_LINE: trigger.line.source}),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
@@ -57,11 +56,8 @@ export async function runAndKill(args: string[], stateDir: string, trigger: Kill
     fired = true;
     child.kill('SIGKILL');
   };
-  const wanted = trigger.nth ?? 1;
-  let matches = 0;
-  const stdout = onLines(child.stdout!, (line) => {
-    if ('line' in trigger && trigger.line.test(line) && ++matches === wanted) fire();
-  });
+  // Both kinds of trigger freeze the child (pause-write-hook.mjs) and say so on fd 3: the kill lands there.
+  const stdout = onLines(child.stdout!, () => undefined);
   const stderr = onLines(child.stderr!, () => undefined);
   onLines(child.stdio[3] as Readable, (line) => {
     if (line.startsWith('paused ')) fire();

@@ -3,6 +3,8 @@
 // created with flag 'wx' (the temp files of atomic writes and of the lock) matches MTLS_TEST_PAUSE_WRITE, that
 // handle's writeFile writes the first half of its data, fsyncs it, reports "paused" on fd 3 and blocks.
 // With MTLS_TEST_PAUSE_AFTER, counting starts only once a file matching it has been created.
+// With MTLS_TEST_PAUSE_LINE instead, it freezes right after the nth stdout line matching it is written: a kill
+// "on an output line" then lands exactly there, however fast the rest of the run would have been.
 import fs from 'node:fs';
 import {syncBuiltinESMExports} from 'node:module';
 
@@ -38,3 +40,20 @@ fs.promises.open = async function pausingOpen(file, flags, mode) {
   return handle;
 };
 syncBuiltinESMExports();
+
+if (env.MTLS_TEST_PAUSE_LINE) {
+  const linePattern = new RegExp(env.MTLS_TEST_PAUSE_LINE);
+  let lines = 0;
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = function pausingWrite(chunk, ...rest) {
+    const text = String(chunk);
+    if (text.split('\n').some((line) => linePattern.test(line) && ++lines === wanted)) {
+      fs.writeSync(1, text);
+      fs.writeSync(3, 'paused on a line\n');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20_000);
+      fs.writeSync(2, 'pause-write-hook: never killed\n');
+      process.exit(99);
+    }
+    return write(chunk, ...rest);
+  };
+}
