@@ -36,7 +36,7 @@ async function expectRefusals(dir: string, holderPid: number): Promise<void> {
 describe('locking the state dir', () => {
   it('refuses every second writer while a run holds the dir, lets status read, and takes over after kill -9', async () => {
     const dir = path.join(await tempDir(), 'wt');
-    // A real holder: a run frozen (SIGSTOP) in the middle of the walkthrough.
+    // A real holder: a run frozen in the middle of the walkthrough.
     const holder = await spawnStopped(['run', '--state-dir', dir], /^\[A2\] intermediate-ca/);
     try {
       await expectRefusals(dir, holder.pid);

@@ -92,22 +92,21 @@ export interface StoppedProcess {
   kill(): Promise<void>;
 }
 
-/** Starts the built CLI and SIGSTOPs it as soon as a stdout line matches: it stays alive, frozen, holding what it holds. */
+/** Starts the built CLI and freezes it right after a stdout line matches: it stays alive, frozen, holding what it holds. */
 export async function spawnStopped(args: string[], line: RegExp): Promise<StoppedProcess> {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: {PATH: process.env['PATH'], HOME: process.env['HOME'], CI: 'true'},
-    stdio: ['ignore', 'pipe', 'pipe'],
+  // The preload freezes the child right after that line (holding whatever it holds, e.g. the lock): no race
+  // between the pipe and a fast run.
+  const child = spawn(process.execPath, ['--import', HOOK, CLI, ...args], {
+    env: {PATH: process.env['PATH'], HOME: process.env['HOME'], CI: 'true', MTLS_TEST_PAUSE_LINE: line.source, MTLS_TEST_PAUSE_NTH: '1'},
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
   });
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   await new Promise<void>((resolve, reject) => {
-    let stopped = false;
-    const output = onLines(child.stdout, (text) => {
-      if (stopped || !line.test(text)) return;
-      stopped = true;
-      child.kill('SIGSTOP');
-      resolve();
+    const output = onLines(child.stdout!, () => undefined);
+    onLines(child.stderr!, () => undefined);
+    onLines(child.stdio[3] as Readable, (text) => {
+      if (text.startsWith('paused ')) resolve();
     });
-    onLines(child.stderr, () => undefined);
     void closed.then(() => reject(new Error(`the process ended before printing ${line}:\n${output()}`)));
   });
   return {
