@@ -4,6 +4,8 @@
  * It knows no React: it asks through the Prompter port and shows things through a FlowView.
  * This module loads the engine (plan, steps, pki, zod); the Ink wizard imports it after its first frame.
  */
+import {existsSync} from 'node:fs';
+import {rmdir} from 'node:fs/promises';
 import path from 'node:path';
 import {type AwsBackendOptions, createBackend} from '../backends/index.js';
 import {checkAgainstStored} from '../commands/run.js';
@@ -137,18 +139,22 @@ export async function runWizardFlow(d: FlowDeps): Promise<FlowResult> {
   const store = new StateStore(d.options.stateDir);
   await store.checkDir();
   await checkPassphraseSources(d.options.passphraseFile, d.io.env);
+  const existed = existsSync(store.dir);
   // One writer per state dir, for the whole session (questions included): a second wizard or a `run` waits its turn.
   const lock = await acquireLock(store.dir, 'wizard');
   try {
     return await runLocked(d, store);
   } finally {
     await lock.release();
+    // Quit during the first questions: nothing was made, so leave no empty folder behind either.
+    if (!existed) await rmdir(store.dir).catch(() => undefined);
   }
 }
 
 async function runLocked(d: FlowDeps, store: StateStore): Promise<FlowResult> {
   const {options: o, view, signal} = d;
   const quit = (state: State | undefined): FlowResult => {
+    if (!state) return {outcome: 'quit', exitCode: 0, message: ['Stopped before anything was made.']};
     const next = state && nextStep(state);
     const where = next ? ` to continue at ${numbered(state, next.id)}` : '';
     return {outcome: 'quit', exitCode: 0, message: [`Stopped. Everything done so far is saved in ${store.dir}.`, `Run \`${rerunCommand(o)}\`${where}.`]};
