@@ -102,9 +102,25 @@ export function describeKey(key: KeyObject): KeyDetails {
   return {algorithm: undefined, type, size: null, description: type === 'ed25519' ? 'Ed25519' : type};
 }
 
+/**
+ * Parsed keys by PEM: issuing reads the same CA key several times (algorithm check, key match, signing).
+ * Small and in-process only; the PEM strings are in memory anyway.
+ */
+const parsedKeys = new Map<string, KeyObject>();
+const signingKeys = new Map<string, Promise<SigningKey>>();
+const MAX_CACHED_KEYS = 32;
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size >= MAX_CACHED_KEYS) cache.delete(cache.keys().next().value!);
+  cache.set(key, value);
+  return value;
+}
+
 function readPrivateKey(pem: string): KeyObject {
+  const hit = parsedKeys.get(pem);
+  if (hit) return hit;
   try {
-    return createPrivateKey({key: pem, format: 'pem'});
+    return remember(parsedKeys, pem, createPrivateKey({key: pem, format: 'pem'}));
   } catch {
     // Node's message is not shown: the point is what to pass instead, and the input is a secret.
     throw new UserError({
@@ -146,7 +162,17 @@ export interface SigningKey {
 }
 
 /** Imports the private key into WebCrypto for signing (not extractable: it only lives for one signature). */
-export async function importSigningKey(key: KeyMaterial): Promise<SigningKey> {
+export function importSigningKey(key: KeyMaterial): Promise<SigningKey> {
+  // Keyed by label too: a label that disagrees with the key must still be refused.
+  const id = `${key.algorithm}\0${key.privateKeyPem}`;
+  const hit = signingKeys.get(id);
+  if (hit) return hit;
+  const imported = importUncached(key);
+  imported.catch(() => signingKeys.delete(id));
+  return remember(signingKeys, id, imported);
+}
+
+async function importUncached(key: KeyMaterial): Promise<SigningKey> {
   const algorithm = checkedAlgorithm(key);
   const profile = webCryptoProfile(algorithm);
   const der = readPrivateKey(key.privateKeyPem).export({type: 'pkcs8', format: 'der'});

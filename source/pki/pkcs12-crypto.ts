@@ -3,7 +3,7 @@
  * legacy 3DES scheme), PBES2 (RFC 8018) with PBKDF2-HMAC-SHA256 and AES-256-CBC, and the integrity MAC.
  * Every function returns the AlgorithmIdentifier with the ciphertext, so a file always names what it used.
  */
-import {createCipheriv, createHash, createHmac, pbkdf2Sync, randomBytes} from 'node:crypto';
+import {createCipheriv, createHash, createHmac, hash as oneShotHash, pbkdf2Sync, randomBytes} from 'node:crypto';
 import {algorithm, integer, nullValue, octetString, sequence, type Der} from './pkcs12-der.js';
 
 export const OID = {
@@ -41,7 +41,8 @@ export function pkcs12Kdf(hash: MacHash, password: Buffer, salt: Buffer, id: 1 |
   const out: Buffer[] = [];
   for (let produced = 0; produced < length; ) {
     let a = createHash(hash).update(diversifier).update(input).digest();
-    for (let round = 1; round < iterations; round++) a = createHash(hash).update(a).digest();
+    // crypto.hash (Node 20.12+) skips the Hash object: about twice as fast for these thousands of tiny digests.
+    for (let round = 1; round < iterations; round++) a = oneShotHash(hash, a, 'buffer');
     out.push(a);
     produced += a.length;
     if (produced >= length) break;

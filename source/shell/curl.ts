@@ -56,22 +56,29 @@ export interface CurlRunOptions {
 const DEFAULT_TIMEOUT_MS = 20_000;
 const DEFAULT_PASS_DISPLAY = '"$MTLS_WIZARD_PASSPHRASE"';
 const STATUS_MARK = '\n@@mtls-wizard-http-status:';
-const detected = new Map<string, CurlInfo>();
+const detected = new Map<string, Promise<CurlInfo>>();
 
 export async function detectCurl(o: {curlPath?: string; env?: NodeJS.ProcessEnv} = {}): Promise<CurlInfo> {
   const file = o.curlPath ?? (await findOnPath('curl', (o.env ?? process.env).PATH ?? ''));
   if (!file) throw curlNotFound();
-  const cached = detected.get(file);
-  if (cached) return cached;
+  // The promise is cached, so callers that ask at the same time share one `curl -V`.
+  let info = detected.get(file);
+  if (!info) {
+    info = probeCurl(file);
+    detected.set(file, info);
+    info.catch(() => detected.delete(file));
+  }
+  return info;
+}
+
+async function probeCurl(file: string): Promise<CurlInfo> {
   const {execa} = await import('execa'); // loaded only when curl runs: it costs start-up time
   const result = await execa(file, ['-V'], {reject: false, timeout: 10_000, stdin: 'ignore'});
   if (result.failed && (result.code === 'ENOENT' || result.code === 'EACCES')) throw curlNotFound(file);
   if (result.exitCode !== 0) {
     throw new ExternalError({what: `failed to run ${file} -V`, why: String(result.stderr || result.shortMessage || 'unknown error').split('\n')[0], command: `${file} -V`});
   }
-  const info: CurlInfo = {path: file, ...parseCurlVersion(result.stdout)};
-  detected.set(file, info);
-  return info;
+  return {path: file, ...parseCurlVersion(result.stdout)};
 }
 
 /** The command a person would paste, in the article's order; it never contains the passphrase. */

@@ -25,6 +25,7 @@ import {writeFileAtomic, writePublicFile, writeSecretFile} from '../../util/fs.j
 import type {Backend, BackendContext, EndpointHandle} from '../backend.js';
 import {forgetResources, recordTruststoreVersion} from '../records.js';
 import {readGatewayPid} from './gateway-pid.js';
+import {detectCurl} from '../../shell/curl.js';
 import {KeyPool} from './key-pool.js';
 import {LOCAL, type LocalApiFile, type LocalDomainFile} from './layout.js';
 import {LocalObjectStore} from './object-store.js';
@@ -42,6 +43,8 @@ export class LocalBackend implements Backend {
     const state = ctx.state();
     const missing = state.inputs.cas.filter((c) => !state.cas[c.name]?.certificate).length + state.inputs.clients.filter((c) => !state.clients[c.name]?.certificate).length;
     if (missing > 0) this.#keys.prefill(state.inputs.keyAlgorithm, missing);
+    // The connect steps need `curl -V`; ask now, while the CA steps run (a missing curl is reported there).
+    detectCurl().catch(() => undefined);
   }
 
   async ensureCa(ctx: BackendContext, input: CaInput): Promise<CaRecord> {
