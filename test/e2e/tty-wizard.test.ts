@@ -31,9 +31,10 @@ async function enterUntil(term: Terminal, done: (screen: string) => boolean, tim
     if (done(screen)) return screen;
     const before = term.visible();
     term.send('Enter');
-    // The key has been handled once the screen changes. On a loaded machine a key can arrive before Ink
-    // listens for it (its input hook subscribes in an effect); then the screen stays and Enter goes again.
-    await term.waitFor(() => term.visible() !== before, Math.min(3_000, Math.max(1, deadline - Date.now()))).catch(() => undefined);
+    // The key has been handled once the screen changes. A key that arrives before Ink listens for it (its
+    // input hook subscribes in an effect) is lost: after 10 s without a change, Enter goes again. (Sooner
+    // would risk a second Enter for a key that was handled but is slow to show on a loaded machine.)
+    await term.waitFor(() => term.visible() !== before, Math.min(10_000, Math.max(1, deadline - Date.now()))).catch(() => undefined);
     if (Date.now() > deadline) throw new Error(`timed out; the screen shows:\n${term.visible()}`);
   }
 }
@@ -51,7 +52,7 @@ afterEach(() => {
 });
 
 describe('the wizard in a terminal', () => {
-  it('Enter through everything on the local backend reaches the completion screen (80 columns)', async () => {
+  it('Enter through everything on the local backend reaches the completion screen (80 columns)', {timeout: 150_000}, async () => {
     const dir = await tempDir();
     const term = terminal('enter');
     term.run(['node', CLI, '--state-dir', dir, '--port', String(await freePort())], {columns: 80, rows: 24});
@@ -70,7 +71,7 @@ describe('the wizard in a terminal', () => {
     expect(screen).toContain(`rootCA  CN=rootCA · sha256 ${root.slice(0, 8)}`);
   });
 
-  it('q midway saves; a relaunch offers to resume, and continuing completes with the same root CA', async () => {
+  it('q midway saves; a relaunch offers to resume, and continuing completes with the same root CA', {timeout: 150_000}, async () => {
     const dir = await tempDir();
     const port = String(await freePort());
     const term = terminal('resume');
