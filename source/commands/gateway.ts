@@ -3,7 +3,7 @@ import path from 'node:path';
 import {removeGatewayPid, readGatewayPid, writeGatewayPid} from '../backends/local/gateway-pid.js';
 import {startLocalGateway} from '../backends/local/serve.js';
 import {UserError} from '../errors.js';
-import {curlCommand, detectCurl} from '../shell/curl.js';
+import {curlCommand, detectCurl, pkcs12ProfileFor} from '../shell/curl.js';
 import {generatedPassphrasePath, PASSPHRASE_ENV} from '../wizard/secrets.js';
 import type {IO} from './io.js';
 import {loadExisting} from './open.js';
@@ -17,22 +17,15 @@ export async function gatewayCommand(o: Options, io: IO, signal?: AbortSignal): 
   const other = await readGatewayPid(store.dir);
   if (other) throw new UserError({what: 'cannot start the gateway', why: `one is already running for ${store.dir} (pid ${other.pid}, port ${other.port})`, fix: `stop it (kill ${other.pid}) or use that one`});
   const port = o.port ?? state.inputs.port;
-  let gateway;
-  try {
-    gateway = await startLocalGateway(store.dir, state, {
-      port,
-      onRequest: (log) => io.stdout(`${new Date(log.at).toISOString()} ${log.status} ${log.method} ${log.path} ${log.accepted ? 'accepted' : 'rejected'}${log.subject ? ` ${log.subject}` : ''}${log.reason ? ` ${log.reason}` : ''}`),
-    });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new UserError({what: `cannot listen on 127.0.0.1:${port}`, why: 'the port is in use by another program', fix: 'pass --port with a free port, e.g. --port 9443'});
-    }
-    throw error;
-  }
+  // A busy port comes back from the gateway as one clear error that names --port.
+  const gateway = await startLocalGateway(store.dir, state, {
+    port,
+    onRequest: (log) => io.stdout(`${new Date(log.at).toISOString()} ${log.status} ${log.method} ${log.path} ${log.accepted ? 'accepted' : 'rejected'}${log.subject ? ` ${log.subject}` : ''}${log.reason ? ` ${log.reason}` : ''}`),
+  });
   await writeGatewayPid(store.dir, gateway.port);
   io.stdout(`local API Gateway for ${state.domain?.name} on 127.0.0.1:${gateway.port} (mTLS, truststore version ${state.truststore?.pinnedVersion ?? 'none yet: every request gets 403'})`);
   const curl = await detectCurl().catch(() => undefined);
-  const pick = curl && !curl.supportsKeyPassphrase ? (/SecureTransport/i.test(curl.tlsLibrary) ? 'compatible' : 'modern') : undefined;
+  const pick = curl && pkcs12ProfileFor(curl);
   if (pick) io.stdout(`your curl uses ${curl?.tlsLibrary}, which ignores --pass for PEM keys: the commands use the PKCS#12 files`);
   for (const client of Object.values(state.clients)) {
     if (!client.certificate || !client.key) continue;

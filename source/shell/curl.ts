@@ -53,6 +53,15 @@ export interface CurlRunOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * Which PKCS#12 file a curl needs instead of PEM + --pass: none when its TLS library opens encrypted PEM keys,
+ * `compatible` (3DES) for macOS's SecureTransport, `modern` otherwise.
+ */
+export function pkcs12ProfileFor(info: CurlInfo): 'modern' | 'compatible' | undefined {
+  if (info.supportsKeyPassphrase) return undefined;
+  return /SecureTransport/i.test(info.tlsLibrary) ? 'compatible' : 'modern';
+}
+
 const DEFAULT_TIMEOUT_MS = 20_000;
 const DEFAULT_PASS_DISPLAY = '"$MTLS_WIZARD_PASSPHRASE"';
 const STATUS_MARK = '\n@@mtls-wizard-http-status:';

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type {BackendContext, EndpointHandle} from '../backends/backend.js';
 import type {CheckResult, State} from '../state/schema.js';
-import {type CurlRequest, curlCommand, detectCurl, runCurl} from '../shell/curl.js';
+import {type CurlRequest, curlCommand, detectCurl, pkcs12ProfileFor, runCurl} from '../shell/curl.js';
 import {ensureOutsider} from './outsider.js';
 import type {Secrets} from './step.js';
 
@@ -47,7 +47,8 @@ export async function requestFor(ctx: BackendContext, secrets: Secrets, endpoint
   const pass = await secrets.passphrase(ctx, spec.name, {create: false});
   // A curl whose TLS library ignores --pass for PEM keys gets the PKCS#12 file instead (compatible profile for macOS's).
   const curl = await detectCurl();
-  const p12 = curl.supportsKeyPassphrase ? undefined : /SecureTransport/i.test(curl.tlsLibrary) ? client.p12?.['compatible'] : client.p12?.['modern'];
+  const profile = pkcs12ProfileFor(curl);
+  const p12 = profile ? client.p12?.[profile] : undefined;
   if (p12) return {...base, p12: abs(p12), passphrase: pass.value, passDisplay: pass.display};
   return {...base, key: abs(client.key), cert: abs(client.certificate), passphrase: pass.value, passDisplay: pass.display};
 }

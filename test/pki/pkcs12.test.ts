@@ -5,10 +5,8 @@
 import {execFile} from 'node:child_process';
 import {createHash, X509Certificate} from 'node:crypto';
 import {writeFileSync} from 'node:fs';
-import {createServer, type Server} from 'node:https';
-import type {AddressInfo} from 'node:net';
 import {join} from 'node:path';
-import {createSecureContext, type TLSSocket} from 'node:tls';
+import {createSecureContext} from 'node:tls';
 import {promisify} from 'node:util';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {UserError} from '../../source/errors.js';
@@ -23,6 +21,7 @@ import {
 } from '../../source/pki/index.js';
 import {exportPkcs12, type Pkcs12Profile} from '../../source/pki/pkcs12.js';
 import {bmpPassword, pkcs12Kdf} from '../../source/pki/pkcs12-crypto.js';
+import {type EchoServer, startClientCertEcho} from './echo-server.js';
 import {openssl, opensslOk, tempDir} from './openssl.js';
 
 const run = promisify(execFile);
@@ -144,25 +143,18 @@ describe('exportPkcs12', () => {
   });
 
   describe('presented by real curl to a server that requires client certificates', () => {
-    let server: Server;
+    let server: EchoServer | undefined;
     let port = 0;
     let rootFile = '';
 
     beforeAll(async () => {
       rootFile = dir.write('root.pem', pems.root);
       // The server trusts only the root: intermediateCA0 must travel inside the .p12 for the chain to verify.
-      server = createServer(
-        {key: serverKey.privateKeyPem, cert: pems.server, ca: [pems.root], requestCert: true, rejectUnauthorized: true},
-        (request, response) => {
-          const peer = (request.socket as TLSSocket).getPeerCertificate();
-          response.end(JSON.stringify({subject: peer.subject?.CN, issuer: peer.issuer?.CN}));
-        },
-      );
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      port = (server.address() as AddressInfo).port;
+      server = await startClientCertEcho({key: serverKey.privateKeyPem, cert: pems.server, ca: [pems.root]});
+      port = server.port;
     });
     afterAll(async () => {
-      await new Promise((resolve) => server?.close(resolve));
+      await server?.close();
     });
 
     const curl = (extra: string[]) =>

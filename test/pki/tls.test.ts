@@ -3,9 +3,6 @@
  * to an HTTPS server on 127.0.0.1 that requires client certificates (the way the local gateway will).
  */
 import {execFile} from 'node:child_process';
-import {createServer, type Server} from 'node:https';
-import type {AddressInfo} from 'node:net';
-import type {TLSSocket} from 'node:tls';
 import {promisify} from 'node:util';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {
@@ -16,6 +13,7 @@ import {
   issueClientCertificate,
   issueServerCertificate,
 } from '../../source/pki/index.js';
+import {type EchoServer, startClientCertEcho} from './echo-server.js';
 import {tempDir} from './openssl.js';
 
 const run = promisify(execFile);
@@ -24,7 +22,7 @@ const PASSPHRASE = 'workshop-pass-1';
 
 describe('a client certificate over real TLS', () => {
   const dir = tempDir();
-  let server: Server;
+  let server: EchoServer | undefined;
   let port = 0;
   const files = {rootCa: '', clientChain: '', clientKey: ''};
 
@@ -44,18 +42,11 @@ describe('a client certificate over real TLS', () => {
     files.clientChain = dir.write('client1.pem', client.pem + sub.pem);
     files.clientKey = dir.write('client1.key.pem', encryptPrivateKey(clientKey.privateKeyPem, PASSPHRASE));
 
-    server = createServer(
-      {key: serverKey.privateKeyPem, cert: serverCert.pem, ca: [root.pem], requestCert: true, rejectUnauthorized: true},
-      (request, response) => {
-        const peer = (request.socket as TLSSocket).getPeerCertificate();
-        response.end(JSON.stringify({subject: peer.subject?.CN, issuer: peer.issuer?.CN}));
-      },
-    );
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
+    server = await startClientCertEcho({key: serverKey.privateKeyPem, cert: serverCert.pem, ca: [root.pem]});
+    port = server.port;
   });
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
+    await server?.close();
     dir.remove();
   });
 
