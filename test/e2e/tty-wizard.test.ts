@@ -23,18 +23,31 @@ async function status(dir: string): Promise<Status> {
 /** The wizard waits for Enter: a question or the pause after a step (its footer says so). */
 const waitsForEnter = (screen: string) => /Enter (accept|next step)/.test(screen.split('\n').filter((l) => l.trim()).at(-1) ?? '');
 
+/**
+ * What the wizard is waiting for: the open question, or the "… is done. Enter goes on" banner of a pause.
+ * Ticking parts of the screen (elapsed times, the activity clock) change on their own and must not count as
+ * "the key was handled".
+ */
+const waitingFor = (screen: string) =>
+  screen
+    .split('\n')
+    .filter((l) => /is done\. Enter goes on|^\W*\? /.test(l))
+    .join('\n');
+
 /** Presses Enter at every question and pause until `done` shows. */
 async function enterUntil(term: Terminal, done: (screen: string) => boolean, timeoutMs = 60_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const screen = await term.waitFor((s) => done(s) || waitsForEnter(term.visible()), Math.max(1, deadline - Date.now()));
     if (done(screen)) return screen;
-    const before = term.visible();
+    const before = waitingFor(term.visible());
     term.send('Enter');
-    // The key has been handled once the screen changes. A key that arrives before Ink listens for it (its
-    // input hook subscribes in an effect) is lost: after 10 s without a change, Enter goes again. (Sooner
-    // would risk a second Enter for a key that was handled but is slow to show on a loaded machine.)
-    await term.waitFor(() => term.visible() !== before, Math.min(10_000, Math.max(1, deadline - Date.now()))).catch(() => undefined);
+    // The key has been handled once the question or pause banner changes. A key that arrives before Ink
+    // listens for it (its input hook subscribes in an effect) is lost: after 10 s without a change, Enter goes
+    // again. Sooner would risk a second Enter, which would skip the next pause.
+    await term
+      .waitFor((s) => done(s) || waitingFor(term.visible()) !== before, Math.min(10_000, Math.max(1, deadline - Date.now())))
+      .catch(() => undefined);
     if (Date.now() > deadline) throw new Error(`timed out; the screen shows:\n${term.visible()}`);
   }
 }
