@@ -38,9 +38,15 @@ const waitingFor = (screen: string) =>
 async function enterUntil(term: Terminal, done: (screen: string) => boolean, timeoutMs = 60_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const screen = await term.waitFor((s) => done(s) || waitsForEnter(term.visible()), Math.max(1, deadline - Date.now()));
+    await term.waitFor((s) => done(s) || waitsForEnter(term.visible()), Math.max(1, deadline - Date.now()));
+    // Decide on captures taken in this order: what is visible, then the whole screen. The wizard only moves
+    // forward, so a pause seen in the first is in the second too; deciding "done" on an older capture than the
+    // one that showed the pause once sent Enter at the very pause the test meant to stop at.
+    const visible = term.visible();
+    const screen = term.screen();
     if (done(screen)) return screen;
-    const before = waitingFor(term.visible());
+    if (!waitsForEnter(visible)) continue;
+    const before = waitingFor(visible);
     term.send('Enter');
     // The key has been handled once the question or pause banner changes. A key that arrives before Ink
     // listens for it (its input hook subscribes in an effect) is lost: after 10 s without a change, Enter goes
