@@ -69,7 +69,7 @@ function nameRule(taken: readonly string[]) {
 async function askBackend(prompter: Prompter, proposed: BackendChoice): Promise<BackendChoice> {
   const choices: Choice<BackendChoice>[] = [
     {value: 'local', label: 'local', hint: 'no AWS account, no cost, offline: real keys and a real mTLS gateway on 127.0.0.1'},
-    {value: 'aws', label: 'aws', hint: 'real AWS Private CA, ACM, S3 and API Gateway in your account (costs money)'},
+    {value: 'aws', label: 'aws', hint: 'real API Gateway, ACM and S3 in your account; the CAs in AWS Private CA (costs money) or on this machine (cents)'},
   ];
   return prompter.select({id: 'backend', message: 'Where should the walkthrough run?', choices, default: proposed});
 }
