@@ -237,6 +237,34 @@ describe('aws with --ca-source local: resume after a crash at a create call', ()
   });
 });
 
+describe('aws with --ca-source local: resume after a crash in part B', () => {
+  test.each([
+    ['PutObject', 2],
+    ['UpdateDomainName', 2],
+  ] as [string, number][])('%s #%i: one more truststore version, pinned, with all four local CAs', async (api, nth) => {
+    const fake = new FakeAws().install();
+    h = await awsHarness({fake, choices: LOCAL_CAS});
+    expect((await h.run('client-cert')).ok).toBe(true);
+    await markDone(h, 'connect');
+    fake.core.crashAfter = {api, nth};
+    const first = await h.run('client-cert-2');
+    expect(String(first.error)).toContain(CRASH);
+    const cas = Object.fromEntries(Object.entries(h.state().cas).map(([n, c]) => [n, c.fingerprint]));
+    fake.core.crashAfter = undefined;
+    await h.restart();
+    const second = await h.run('client-cert-2');
+    expect(second.ok, String(second.error)).toBe(true);
+    const state = h.state();
+    expect(Object.fromEntries(Object.entries(state.cas).map(([n, c]) => [n, c.fingerprint]))).toEqual(cas);
+    const versions = [...fake.s3.buckets.values()][0]!.versions;
+    expect(versions).toHaveLength(2);
+    expect(state.truststore!.versions.map((v) => v.versionId)).toEqual(versions.map((v) => v.versionId));
+    expect(state.truststore!.pinnedVersion).toBe(versions[1]!.versionId);
+    expect(fingerprints(versions[1]!.body!)).toHaveLength(4);
+    expect(fake.calls.filter((c) => c.service === 'acm-pca')).toEqual([]);
+  });
+});
+
 describe('aws with --ca-source local: teardown', () => {
   test('deletes the AWS resources in reverse order, no Private CA call, then the files; a second run is safe', async () => {
     const fake = new FakeAws().install();
