@@ -1,9 +1,10 @@
 /**
  * The AWS backend: AWS Private CA, ACM, S3, API Gateway and (optionally) Route 53, behind the same
- * interface as the local one. With --ca-source local the CAs and client certificates are made on this
- * machine by the local backend's code (backends/local-cas.ts) and AWS Private CA is never loaded. Loaded only for --backend aws (the SDK costs start-up time). The clients
- * are built on first use, from --region / --profile or else the region recorded in the walkthrough, so a
- * resume always talks to the Region its resources live in.
+ * interface as the local one. Loaded only for --backend aws (the SDK costs start-up time). With
+ * --ca-source local the CAs and client certificates are made on this machine by the local backend's code
+ * (backends/local-cas.ts), and the AWS Private CA modules and client are never loaded. The clients are
+ * built on first use, from --region / --profile or else the region recorded in the walkthrough, so a resume
+ * always talks to the Region its resources live in.
  */
 import {UserError} from '../../errors.js';
 import {caSourceOf} from '../../wizard/inputs.js';
