@@ -91,6 +91,8 @@ describe('--ca-source refusals', () => {
     expect(result.stderr).toMatch(/its CAs are in AWS Private CA \(--ca-source pca\)/);
     expect(result.stderr).toMatch(/mtls-wizard reset --yes/);
     expect(await readFile(path.join(stateDir, 'state.json'), 'utf8')).toBe(before);
+    // Without the flag nothing changed: an aws walkthrough that never chose keeps Private CA, as status says.
+    expect(JSON.parse((await runCli(['status', '--json', '--state-dir', stateDir])).stdout).caSource).toBe('pca');
 
     const viaEnv = await runCli(['run', '--state-dir', stateDir, '--yes'], {MTLS_WIZARD_CA_SOURCE: 'local'});
     expect(viaEnv.code).toBe(2);
