@@ -31,6 +31,7 @@ const configSchema = z.partial(
     clientValidityDays: z.number(),
     clientCertMode: z.string(),
     hostedZoneId: z.string(),
+    caSource: z.string(),
   }),
 );
 export type ConfigFile = z.infer<typeof configSchema>;

@@ -45,6 +45,8 @@ Options
   --region R, --profile P    AWS region and profile; --bucket B: an existing versioned bucket
   --hosted-zone-id ID        AWS: the Route 53 zone for the domain (default: found by name)
   --client-cert-mode csr|acm AWS: local key + CSR (default) or ACM issue + export as in the article
+  --ca-source pca|local      AWS: CAs in AWS Private CA (default) or made on this machine (free;
+                             env MTLS_WIZARD_CA_SOURCE)
   --dry-run                  AWS: print every call the walkthrough would make, make none
   --prefix NAME              put NAME into every resource name (workshops)
   --lessons                  add the article's two failures as explicit steps

@@ -41,6 +41,7 @@ const FLAGS = {
   'client-validity-days': {type: 'string'},
   'client-cert-mode': {type: 'string'},
   'hosted-zone-id': {type: 'string'},
+  'ca-source': {type: 'string'},
   verbose: {type: 'boolean', short: 'v'},
 } as const;
 
@@ -52,6 +53,7 @@ const INPUT_FLAGS: FlagName[] = [
   'until', 'key-algorithm', 'domain', 'resource-path', 'passphrase-file', 'config', 'port', 'prefix', 'lessons',
   'region', 'profile', 'bucket', 'dry-run', 'ca-names', 'client-names', 'root-validity-days',
   'intermediate-validity-days', 'client-validity-days', 'client-cert-mode', 'hosted-zone-id',
+  'ca-source',
 ];
 const ALLOWED: Record<Command, FlagName[]> = {
   run: [...GLOBAL, ...INPUT_FLAGS],
@@ -101,6 +103,16 @@ function parseNameList(value: string | string[], flag: string, count: number): s
   const names = Array.isArray(value) ? value : value.split(',').map((s) => s.trim());
   if (names.length !== count) throw new UsageError({what: `bad value for --${flag}`, why: `it needs exactly ${count} names, comma-separated`, fix: flag === 'ca-names' ? '--ca-names rootCA,intermediateCA0,intermediateCA1,intermediateCA2' : '--client-names client1,client2', field: flag});
   return names;
+}
+
+/** --ca-source against the backend and the client mode: refused up front, before anything is made. */
+export function checkCaSource(backend: 'local' | 'aws' | undefined, choices: InputChoices): void {
+  if (backend === 'local' && choices.caSource === 'pca') {
+    throw new UsageError({what: '--ca-source pca does not apply to the local backend', why: 'the local backend always makes its CAs on this machine (only --ca-source local is accepted there)', fix: 'drop --ca-source, or add --backend aws', field: 'ca-source'});
+  }
+  if (choices.caSource === 'local' && choices.clientCertMode === 'acm') {
+    throw new UsageError({what: 'cannot use --client-cert-mode acm with --ca-source local', why: 'ACM issues private certificates only from an AWS Private CA, and the CAs are made on this machine', fix: 'drop --client-cert-mode (the client certificates are then issued here), or use --ca-source pca', field: 'client-cert-mode'});
+  }
 }
 
 export async function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<Options> {
@@ -202,6 +214,15 @@ export async function parseOptions(argv: readonly string[], env: NodeJS.ProcessE
   const backendValue = pick('backend') ?? env['MTLS_WIZARD_BACKEND'] ?? undefined;
   if (backendValue !== undefined && backendValue !== 'local' && backendValue !== 'aws') {
     throw new UsageError({what: `bad value for --backend: "${String(backendValue)}"`, why: 'it must be local or aws', fix: '--backend local', field: 'backend'});
+  }
+  const caSourceValue = pick('caSource') ?? env['MTLS_WIZARD_CA_SOURCE'] ?? undefined;
+  if (caSourceValue !== undefined) {
+    given.add('caSource');
+    if (caSourceValue !== 'pca' && caSourceValue !== 'local') {
+      throw new UsageError({what: `bad value for --ca-source: "${String(caSourceValue)}"`, why: 'it must be pca (AWS Private CA, the default on aws) or local (the CAs are made on this machine)', fix: '--ca-source local (or caSource in --config, MTLS_WIZARD_CA_SOURCE)', field: 'ca-source'});
+    }
+    choices.caSource = caSourceValue;
+    checkCaSource(backendValue as 'local' | 'aws' | undefined, choices);
   }
   const untilValue = pick('until');
   if (untilValue !== undefined && !(ALL_STEP_IDS as readonly string[]).includes(String(untilValue))) {

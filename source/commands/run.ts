@@ -8,13 +8,13 @@ import {acquireLock} from '../state/lock.js';
 import type {Backend} from '../backends/backend.js';
 import {attachLineRenderer} from '../ui/line-renderer.js';
 import {EventBus} from '../wizard/events.js';
-import {buildInputs} from '../wizard/inputs.js';
+import {buildInputs, caSourceOf} from '../wizard/inputs.js';
 import {DefaultsPrompter, type Prompter} from '../wizard/prompter.js';
 import {runWalkthrough} from '../wizard/runner.js';
 import {PassphraseSource, checkPassphraseSources} from '../wizard/secrets.js';
 import {Session} from '../wizard/session.js';
 import type {IO} from './io.js';
-import type {Options} from './options.js';
+import {type Options, checkCaSource} from './options.js';
 
 /** Refuses flags that contradict the walkthrough already stored (changing them needs a reset). */
 export function checkAgainstStored(o: Options, state: State): void {
@@ -28,6 +28,15 @@ export function checkAgainstStored(o: Options, state: State): void {
       throw new UsageError({what: `cannot change ${given} of the walkthrough in ${o.stateDir}`, why: `it was started with ${JSON.stringify(state.inputs[key])}`, fix: 'drop the flag to continue it, or run `mtls-wizard reset --yes` to start over', field: given});
     }
   }
+  const stored = caSourceOf(state);
+  if (o.given.has('caSource') && o.choices.caSource !== stored) {
+    throw new UsageError({
+      what: `cannot switch the walkthrough in ${o.stateDir} to --ca-source ${o.choices.caSource}`,
+      why: `its CAs are ${stored === 'pca' ? 'in AWS Private CA' : 'made on this machine'} (--ca-source ${stored}), and a hierarchy cannot move`,
+      fix: 'drop --ca-source (and MTLS_WIZARD_CA_SOURCE) to continue it, or run `mtls-wizard teardown` and `mtls-wizard reset --yes` to start over',
+      field: 'ca-source',
+    });
+  }
 }
 
 export interface RunDeps {
@@ -40,6 +49,7 @@ export async function runCommand(o: Options, io: IO, deps: RunDeps = {}): Promis
   let state = await store.load();
   if (state) checkAgainstStored(o, state);
   const backendKind = state?.backend ?? o.backend ?? 'local';
+  if (!state) checkCaSource(backendKind, o.choices);
   if (o.dryRun && backendKind === 'aws') {
     // No credentials, no network, no files: only the plan of calls and what it costs.
     const {printDryRun} = await import('../backends/aws/dry-run.js');

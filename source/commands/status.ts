@@ -1,6 +1,7 @@
 /** `mtls-wizard status [--json]`: what exists and where things stand. It only reads. */
 import path from 'node:path';
 import type {State} from '../state/schema.js';
+import {caSourceOf} from '../wizard/inputs.js';
 import {nextStepId, stepInfos} from '../wizard/plan-info.js';
 import type {IO} from './io.js';
 import {loadExisting} from './open.js';
@@ -12,6 +13,7 @@ export function statusDocument(state: State, stateDir: string) {
   const pinned = ts?.versions.find((v) => v.versionId === ts.pinnedVersion) ?? ts?.versions.at(-1);
   return {
     backend: state.backend,
+    caSource: caSourceOf(state),
     stateDir,
     walkthroughId: state.walkthroughId,
     next: nextStepId(state) ?? null,
@@ -74,7 +76,7 @@ export async function statusCommand(o: Options, io: IO): Promise<number> {
   io.stdout(`mtls-wizard · ${doc.backend} backend · ${doc.stateDir} (walkthrough ${doc.walkthroughId})`);
   for (const s of doc.steps) io.stdout(`  ${mark[s.status]} ${s.part} ${s.id.padEnd(18)} ${s.title}${s.error ? `  — ${s.error}` : ''}`);
   io.stdout(doc.next ? `next: ${doc.next} (run \`mtls-wizard run\` to continue)` : 'complete');
-  io.stdout('CAs:');
+  io.stdout(doc.caSource === 'local' ? 'CAs (made on this machine):' : 'CAs (in AWS Private CA):');
   for (const ca of doc.cas) io.stdout(`  ${ca.name}${ca.parent ? ` ← ${ca.parent}` : ' (root)'}  pathLen ${ca.pathLen ?? 'none'}  ${ca.certificate ?? 'not created'}`);
   if (doc.truststore) {
     io.stdout(`truststore: ${doc.truststore.uri} version ${doc.truststore.version ?? 'not pinned'} (${doc.truststore.certificates.length} certificates)`);

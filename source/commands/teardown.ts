@@ -8,6 +8,7 @@ import {acquireLock} from '../state/lock.js';
 import type {IO} from './io.js';
 import {loadExisting} from './open.js';
 import type {Options} from './options.js';
+import {caSourceOf} from '../wizard/inputs.js';
 
 export async function teardownCommand(o: Options, io: IO): Promise<number> {
   await loadExisting(o.stateDir, 'tear down');
@@ -21,7 +22,8 @@ export async function teardownCommand(o: Options, io: IO): Promise<number> {
 
 async function teardownCommandLocked(o: Options, io: IO): Promise<number> {
   const {store, state} = await loadExisting(o.stateDir, 'tear down');
-  const what = state.backend === 'aws' ? 'every AWS resource this walkthrough made (CAs, certificates, API, domain, bucket)' : 'every key, certificate and truststore version of this walkthrough';
+  const awsWhat = caSourceOf(state) === 'pca' ? '(CAs, certificates, API, domain, bucket)' : '(certificate, API, domain, bucket) and its CA and client keys and certificates on this machine';
+  const what = state.backend === 'aws' ? `every AWS resource this walkthrough made ${awsWhat}` : 'every key, certificate and truststore version of this walkthrough';
   if (!o.dryRun && !(await confirmDestructive(io, o.yes, `Delete ${what}?`, 'teardown'))) {
     io.stdout('nothing deleted');
     return 1;

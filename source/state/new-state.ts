@@ -7,6 +7,11 @@ export function newWalkthroughId(): string {
 }
 
 export function newState(backend: 'local' | 'aws', inputs: Inputs, now = new Date()): State {
+  // The CA source is an aws choice: on the local backend the CAs are always local, and nothing is stored.
+  if (backend === 'local' && inputs.caSource) {
+    inputs = {...inputs};
+    delete inputs.caSource;
+  }
   return {
     version: STATE_VERSION,
     walkthroughId: newWalkthroughId(),

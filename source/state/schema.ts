@@ -66,6 +66,8 @@ export const inputsSchema = z.object({
   bucket: z.optional(z.string()),
   /** AWS: client certificates issued from a local CSR (default) or by ACM as in the article. */
   clientCertMode: z.optional(z.enum(['csr', 'acm'])),
+  /** AWS: where the CA hierarchy lives: AWS Private CA (default) or keys and certificates on this machine (issue 8). */
+  caSource: z.optional(z.enum(['pca', 'local'])),
   /** AWS: Route 53 hosted zone id to use, when known. */
   hostedZoneId: z.optional(z.string()),
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import {curlCommand} from '../shell/curl.js';
 import {shellQuote} from '../shell/quote.js';
 import type {State} from '../state/schema.js';
+import {caSourceOf} from '../wizard/inputs.js';
 import {PASSPHRASE_ENV} from '../wizard/secrets.js';
 import type {CompletionModel, CurlExample} from './model/completion.js';
 import {resourcesOf} from './model/resources.js';
@@ -33,7 +34,7 @@ export function buildCompletion(state: State, stateDir: string, o: {passphraseFi
     ...(state.backend === 'local' ? [{command: `mtls-wizard gateway${flag}`, what: 'serve the gateway, then paste a curl command above'}] : []),
     {command: `mtls-wizard connect${flag}`, what: 'run the accepted and rejected checks again'},
     {command: `mtls-wizard status${flag}`, what: 'see every step, CA, file and the endpoint'},
-    {command: `mtls-wizard teardown${flag}`, what: state.backend === 'aws' ? 'remove the AWS resources (stops the monthly CA cost)' : 'remove what the walkthrough made'},
+    {command: `mtls-wizard teardown${flag}`, what: state.backend === 'aws' ? (caSourceOf(state) === 'pca' ? 'remove the AWS resources (stops the monthly CA cost)' : 'remove the AWS resources and the files made here') : 'remove what the walkthrough made'},
     {command: `mtls-wizard reset${flag}`, what: 'delete the state directory and start over'},
   ];
   return {backend: state.backend, stateDir, walkthroughId: state.walkthroughId, resources, endpoint, curl, next};

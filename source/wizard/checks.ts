@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type {BackendContext, EndpointHandle} from '../backends/backend.js';
 import type {CheckResult, State} from '../state/schema.js';
-import {type CurlRequest, curlCommand, detectCurl, pkcs12ProfileFor, runCurl} from '../shell/curl.js';
+import {type CurlRequest, type CurlResult, curlCommand, detectCurl, pkcs12ProfileFor, runCurl} from '../shell/curl.js';
 import {ensureOutsider} from './outsider.js';
 import type {Secrets} from './step.js';
 
@@ -62,6 +62,32 @@ function proxyBypass(endpoint: EndpointHandle): NodeJS.ProcessEnv | undefined {
   return {NO_PROXY: value, no_proxy: value};
 }
 
+/** curl exits that mean the TLS handshake itself failed (a TLS alert, e.g. no or an untrusted client certificate). */
+const HANDSHAKE_FAILED = new Set([35, 56, 16]);
+
+/**
+ * Whether a check got what it expected. A client that must get in needs HTTP 200. A rejection is a 403 or a
+ * failed TLS handshake; a host that does not resolve (curl exit 6) or a connection nobody accepts (exit 7)
+ * never reached the gateway, so it proves nothing: the check fails and says what to fix.
+ */
+export function judge(spec: CheckSpec, outcome: CurlResult, request: Pick<CurlRequest, 'url' | 'resolve'>): {ok: boolean; reason?: string} {
+  const unreachable = unreachableReason(outcome, request);
+  if (unreachable) return {ok: false, reason: unreachable};
+  if (spec.expected === 200) return {ok: outcome.httpStatus === 200};
+  return {ok: outcome.httpStatus === spec.expected || (outcome.httpStatus === 0 && HANDSHAKE_FAILED.has(outcome.exitCode))};
+}
+
+function unreachableReason(outcome: CurlResult, request: Pick<CurlRequest, 'url' | 'resolve'>): string | undefined {
+  if (outcome.httpStatus !== 0 || (outcome.exitCode !== 6 && outcome.exitCode !== 7)) return undefined;
+  const url = new URL(request.url);
+  const port = request.resolve?.split(':')[1] || url.port || '443';
+  const where = request.resolve ? `${url.hostname}:${port} (curl --resolve to ${request.resolve.split(':').slice(2).join(':')})` : `${url.hostname}:${port}`;
+  if (outcome.exitCode === 6) {
+    return `could not reach the API: ${url.hostname} does not resolve, so this proves nothing about mTLS. Fix: if the custom domain was just made, its DNS record may not be there yet (the Route 53 alias, or the record the custom-domain step printed; new records can take minutes), else the host name is wrong; check with \`dig ${url.hostname}\` and run the check again`;
+  }
+  return `could not reach the API: nothing accepted the connection at ${where}, so this proves nothing about mTLS. Fix: check the host and port (a wrong host, or a DNS record pointing elsewhere)${request.resolve ? ', and that the local gateway is running (`mtls-wizard gateway`)' : ''}, then run the check again`;
+}
+
 /** Runs the checks one after another and reports each as a `check` event. */
 export async function runChecks(ctx: BackendContext, secrets: Secrets, endpoint: EndpointHandle, specs: readonly CheckSpec[]): Promise<CheckResult[]> {
   await detectCurl();
@@ -74,7 +100,9 @@ export async function runChecks(ctx: BackendContext, secrets: Secrets, endpoint:
   return specs.map((spec, i) => {
     const outcome = outcomes[i]!;
     const command = curlCommand(requests[i]!);
-    const ok = spec.expected === 200 ? outcome.httpStatus === 200 : outcome.httpStatus === spec.expected || outcome.httpStatus === 0;
+    const verdict = judge(spec, outcome, requests[i]!);
+    const ok = verdict.ok;
+    if (verdict.reason) outcome.reason = verdict.reason;
     const result: CheckResult = {name: spec.name, expected: spec.expected, httpStatus: outcome.httpStatus, ok, command};
     if (outcome.reason) result.reason = outcome.reason;
     if (ctx.stepId) {

@@ -43,6 +43,7 @@ export interface InputChoices {
   bucket?: string;
   clientCertMode?: 'csr' | 'acm';
   hostedZoneId?: string;
+  caSource?: CaSource;
 }
 
 export function defaultChoices(): InputChoices {
@@ -106,7 +107,17 @@ export function buildInputs(c: InputChoices): Inputs {
   if (c.bucket) inputs.bucket = c.bucket;
   if (c.clientCertMode) inputs.clientCertMode = c.clientCertMode;
   if (c.hostedZoneId) inputs.hostedZoneId = c.hostedZoneId;
+  if (c.caSource) inputs.caSource = c.caSource;
   return inputs;
+}
+
+/** Where the CA hierarchy lives: AWS Private CA, or key and certificate files on this machine. */
+export type CaSource = 'pca' | 'local';
+export const CA_SOURCES: readonly CaSource[] = ['pca', 'local'];
+
+/** The CA source a walkthrough uses: always local on the local backend; on aws what was chosen, else Private CA. */
+export function caSourceOf(state: {backend: 'local' | 'aws'; inputs: Inputs}): CaSource {
+  return state.backend === 'local' ? 'local' : (state.inputs.caSource ?? 'pca');
 }
 
 /** pathLen of a CA: how many CA levels may sit below it (null for the root: no limit, as AWS's root template). */

@@ -5,7 +5,8 @@
  */
 import {CA_MONTHLY_USD} from '../backends/aws/cost.js';
 import {KEY_ALGORITHMS, type KeyAlgorithm} from '../state/constants.js';
-import {type InputChoices, checkCaName, checkChoices, checkDomain, checkResourcePath, checkValidityDays} from './inputs.js';
+import {proposeRegion} from './aws-region.js';
+import {type CaSource, type InputChoices, checkCaName, checkChoices, checkDomain, checkResourcePath, checkValidityDays} from './inputs.js';
 import type {Choice, Prompter} from './prompter.js';
 
 export type BackendChoice = 'local' | 'aws';
@@ -22,6 +23,8 @@ export interface AskOptions {
   readonly backend?: BackendChoice;
   /** Proposed inputs: the defaults with any flags and --config applied. */
   readonly choices: InputChoices;
+  /** Where AWS_REGION, AWS_PROFILE and AWS_CONFIG_FILE are read (process.env when unset). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 const ALGORITHM_HINTS: Record<KeyAlgorithm, string> = {
@@ -36,6 +39,10 @@ const CA_COUNT = 4;
 const COST_NOTE =
   `AWS Private CA bills each CA monthly: ${CA_COUNT} CAs × $${CA_MONTHLY_USD} = $${(CA_COUNT * CA_MONTHLY_USD).toLocaleString('en-US')}/month, ` +
   'pro rata until they are deleted, plus a fee per certificate. `mtls-wizard teardown` stops the billing.';
+
+const LOCAL_CA_NOTE =
+  'The CAs and client certificates are made on this machine (free); the REST API, custom domain, public ACM certificate ' +
+  'and S3 truststore are made in your account and cost cents. `mtls-wizard teardown` removes them and the files.';
 
 /** A text rule for a whole number of days, with an extra upper bound (a child never outlives its parent). */
 function daysRule(limit?: {days: number; parent: string}) {
@@ -62,26 +69,41 @@ function nameRule(taken: readonly string[]) {
 async function askBackend(prompter: Prompter, proposed: BackendChoice): Promise<BackendChoice> {
   const choices: Choice<BackendChoice>[] = [
     {value: 'local', label: 'local', hint: 'no AWS account, no cost, offline: real keys and a real mTLS gateway on 127.0.0.1'},
-    {value: 'aws', label: 'aws', hint: 'real AWS Private CA, ACM, S3 and API Gateway in your account (costs money)'},
+    {value: 'aws', label: 'aws', hint: 'real API Gateway, ACM and S3 in your account; the CAs in AWS Private CA (costs money) or on this machine (cents)'},
   ];
   return prompter.select({id: 'backend', message: 'Where should the walkthrough run?', choices, default: proposed});
 }
 
-async function askAws(prompter: Prompter, choices: InputChoices): Promise<boolean> {
-  choices.region = await prompter.text({
-    id: 'region',
-    message: 'AWS region',
-    default: choices.region ?? 'us-east-1',
-    validate: (v) => (/^[a-z]{2}(-[a-z]+)+-\d+$/.test(v) ? undefined : 'must be a region name such as us-east-1 or ap-northeast-1'),
-  });
+async function askAws(prompter: Prompter, choices: InputChoices, env: NodeJS.ProcessEnv): Promise<boolean> {
+  // Profile first: the Region proposed is the one the SDK would take for that profile.
   const profile = await prompter.text({
     id: 'profile',
-    message: 'AWS profile (empty: the default credential chain)',
+    message: `AWS profile (empty: the default credential chain${env['AWS_PROFILE'] ? `, AWS_PROFILE=${env['AWS_PROFILE']}` : ''})`,
     default: choices.profile ?? '',
     validate: (v) => (/^[A-Za-z0-9_.@+-]*$/.test(v) ? undefined : 'may hold only letters, digits and _ . @ + -'),
   });
   choices.profile = profile === '' ? undefined : profile;
-  return prompter.confirm({id: 'aws-cost', message: `${COST_NOTE} Go ahead on AWS?`, default: false});
+  const proposal = choices.region ? {region: choices.region, source: 'from --region'} : proposeRegion(env, choices.profile);
+  choices.region = await prompter.text({
+    id: 'region',
+    message: `AWS region (${proposal.region ? `proposed ${proposal.source}` : `${proposal.source}: us-east-1 proposed`})`,
+    default: proposal.region ?? 'us-east-1',
+    validate: (v) => (/^[a-z]{2}(-[a-z]+)+-\d+$/.test(v) ? undefined : 'must be a region name such as us-east-1 or ap-northeast-1'),
+  });
+  // ACM issues private certificates only from a Private CA: with --client-cert-mode acm there is no choice.
+  if (choices.clientCertMode !== 'acm') {
+    choices.caSource = await prompter.select<CaSource>({
+      id: 'ca-source',
+      message: 'Where should the CA hierarchy live?',
+      choices: [
+        {value: 'pca', label: 'AWS Private CA', hint: `${CA_COUNT} CAs × $${CA_MONTHLY_USD} a month, pro rata (the article's way)`},
+        {value: 'local', label: 'this machine', hint: 'free; the CA keys are files here (API Gateway, ACM, S3 stay real: cents)'},
+      ],
+      default: choices.caSource ?? 'pca',
+    });
+  }
+  const note = choices.caSource === 'local' ? LOCAL_CA_NOTE : COST_NOTE;
+  return prompter.confirm({id: 'aws-cost', message: `${note} Go ahead on AWS?`, default: false});
 }
 
 /** Asks every input of a new walkthrough; returns the validated choices. */
@@ -91,10 +113,13 @@ export async function askInputs(prompter: Prompter, o: AskOptions): Promise<Answ
   let costConfirmed = false;
   // Declining the cost goes back to the backend question, where Enter now means local.
   while (backend === 'aws') {
-    costConfirmed = await askAws(prompter, choices);
+    costConfirmed = await askAws(prompter, choices, o.env ?? process.env);
     if (costConfirmed) break;
     backend = await askBackend(prompter, 'local');
   }
+
+  // The CA source is an aws choice; on the local backend the CAs are always made here.
+  if (backend === 'local') delete choices.caSource;
 
   choices.keyAlgorithm = await prompter.select({
     id: 'key-algorithm',

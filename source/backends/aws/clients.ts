@@ -5,7 +5,7 @@
  * @smithy/middleware-endpoint reads them); S3 switches to path-style addressing when an endpoint is set,
  * since emulators rarely serve bucket subdomains.
  */
-import {ACMPCAClient} from '@aws-sdk/client-acm-pca';
+import type {ACMPCAClient} from '@aws-sdk/client-acm-pca';
 import {ACMClient} from '@aws-sdk/client-acm';
 import {APIGatewayClient} from '@aws-sdk/client-api-gateway';
 import {Route53Client} from '@aws-sdk/client-route-53';
@@ -27,6 +27,8 @@ export interface ClientOptions {
   readonly region?: string;
   readonly profile?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** With 'local' the CAs are files here: the ACM PCA client is neither loaded nor built. */
+  readonly caSource?: 'pca' | 'local';
 }
 
 /** True when an endpoint override applies to S3 (then buckets are addressed by path). */
@@ -50,11 +52,15 @@ export async function createAwsClients(o: ClientOptions = {}): Promise<AwsClient
   }
   const common = {region, ...profile};
   // client-acm-pca 3.523 predates the `profile` client option: it gets the credentials the others resolve.
-  const pca = new ACMPCAClient({region, ...(o.profile ? {credentials: sts.config.credentials as never} : {})});
+  const pca =
+    o.caSource === 'local' ? undefined : new (await import('@aws-sdk/client-acm-pca')).ACMPCAClient({region, ...(o.profile ? {credentials: sts.config.credentials as never} : {})});
   return {
     region,
     sts,
-    pca,
+    get pca(): ACMPCAClient {
+      if (!pca) throw new Error('internal error: AWS Private CA used by a walkthrough whose CAs are made on this machine (--ca-source local)');
+      return pca;
+    },
     acm: new ACMClient(common),
     s3: new S3Client({...common, ...(s3EndpointOverridden(env) ? {forcePathStyle: true} : {})}),
     apigw: new APIGatewayClient(common),

@@ -4,6 +4,7 @@
  * CA of an account in each Region free for 30 days, and a one-time fee per issued certificate.
  */
 import type {State} from '../../state/schema.js';
+import {caSourceOf} from '../../wizard/inputs.js';
 
 export const CA_MONTHLY_USD = 400;
 export const SHORT_LIVED_CA_MONTHLY_USD = 50;
@@ -21,6 +22,8 @@ export interface CostEstimate {
 }
 
 export function estimateCost(state: State): CostEstimate {
+  // CAs made on this machine (--ca-source local) cost nothing, and neither do the certificates they issue.
+  if (caSourceOf(state) === 'local') return {newCas: 0, totalCas: 0, monthlyUsd: 0, hourlyUsd: 0, certificates: 0};
   const totalCas = state.inputs.cas.length;
   const newCas = state.inputs.cas.filter((c) => !state.cas[c.name]?.arn).length;
   const certificates =
@@ -33,6 +36,14 @@ const usd = (n: number) => `$${n.toLocaleString('en-US', {maximumFractionDigits:
 
 /** The lines shown before the first billable call and at the end of the dry run. */
 export function costLines(state: State): string[] {
+  if (caSourceOf(state) === 'local') {
+    return [
+      `CAs: ${state.inputs.cas.length} made on this machine (--ca-source local): they cost nothing; their keys are files in the state dir`,
+      `certificates: the ${state.inputs.clients.length} client certificates are issued here too: free`,
+      'what remains costs cents: the public ACM certificate of the custom domain is free; API Gateway requests, a few KB in S3 and Route 53 queries cost cents',
+      'run `mtls-wizard teardown` when you are done: it deletes the AWS resources and the files the walkthrough wrote here',
+    ];
+  }
   const e = estimateCost(state);
   const acm = state.inputs.clientCertMode === 'acm';
   return [

@@ -4,6 +4,7 @@
  * module loads no SDK client.
  */
 import type {State} from '../../state/schema.js';
+import {caSourceOf} from '../../wizard/inputs.js';
 import {stepInfos} from '../../wizard/plan-info.js';
 import {costLines} from './cost.js';
 import {checkAwsInputs} from './input-rules.js';
@@ -28,6 +29,8 @@ export async function printDryRun(state: State, print: (line: string) => void, e
     }
   }
   print('');
-  print('Cost (asked for confirmation before the first CA; --yes accepts):');
+  const local = caSourceOf(state) === 'local';
+  if (local) print(`The CAs (${state.inputs.cas.map((c) => c.name).join(', ')}) and the client certificates are made on this machine (--ca-source local): no AWS Private CA call.`);
+  print(local ? 'Cost (you are asked once before the first AWS resource is made; --yes accepts):' : 'Cost (asked for confirmation before the first CA; --yes accepts):');
   for (const line of costLines(state)) print(`  ${line}`);
 }

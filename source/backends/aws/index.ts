@@ -1,21 +1,24 @@
 /**
  * The AWS backend: AWS Private CA, ACM, S3, API Gateway and (optionally) Route 53, behind the same
- * interface as the local one. Loaded only for --backend aws (the SDK costs start-up time). The clients
- * are built on first use, from --region / --profile or else the region recorded in the walkthrough, so a
- * resume always talks to the Region its resources live in.
+ * interface as the local one. Loaded only for --backend aws (the SDK costs start-up time). With
+ * --ca-source local the CAs and client certificates are made on this machine by the local backend's code
+ * (backends/local-cas.ts), and the AWS Private CA modules and client are never loaded. The clients are
+ * built on first use, from --region / --profile or else the region recorded in the walkthrough, so a resume
+ * always talks to the Region its resources live in.
  */
 import {UserError} from '../../errors.js';
+import {caSourceOf} from '../../wizard/inputs.js';
 import type {CaInput, ClientInput, StepId} from '../../state/schema.js';
 import type {Backend, BackendContext, EndpointHandle} from '../backend.js';
+import {ensureLocalCa, ensureLocalClient} from '../local-cas.js';
+import {KeyPool} from '../local/key-pool.js';
 import type {AwsBackendOptions} from '../index.js';
 import {ensureRestApi} from './api-gateway.js';
 import {type AwsClients, type ClientOptions, createAwsClients} from './clients.js';
-import {ensureClientCertificate} from './client-certs.js';
 import {ensureCustomDomain, pinDomainTruststore} from './domain.js';
 import type {AwsEnv} from './env.js';
 import {endpointUrl} from './names.js';
 import {awsPreflight, checkCurl} from './preflight.js';
-import {ensurePrivateCa} from './private-ca.js';
 import {awsTeardown, teardownPlan} from './teardown.js';
 import {uploadTruststoreVersion} from './truststore-s3.js';
 import {type AwsTiming, DEFAULT_TIMING} from './wait.js';
@@ -35,6 +38,7 @@ export class AwsBackend implements Backend {
   readonly kind = 'aws' as const;
   readonly #options: AwsBackendOptions;
   readonly #deps: AwsDeps;
+  readonly #keys = new KeyPool();
   #env: Promise<AwsEnv> | undefined;
 
   constructor(options: AwsBackendOptions, deps: AwsDeps = {}) {
@@ -50,7 +54,7 @@ export class AwsBackend implements Backend {
       const state = ctx.state();
       const region = this.#options.region ?? state.inputs.region ?? state.aws?.region;
       const profile = this.#options.profile ?? state.inputs.profile;
-      const clients = await (this.#deps.createClients ?? createAwsClients)({region, profile});
+      const clients = await (this.#deps.createClients ?? createAwsClients)({region, profile, caSource: caSourceOf(state)});
       return {clients, options: this.#options, timing: {...DEFAULT_TIMING, ...this.#deps.timing, maxWaitMs: {...DEFAULT_TIMING.maxWaitMs, ...this.#deps.timing?.maxWaitMs}}};
     })();
     // A failed set-up (no Region) is retried on the next call rather than remembered.
@@ -62,7 +66,10 @@ export class AwsBackend implements Backend {
     await awsPreflight(ctx, await this.#aws(ctx), {checkCurl: this.#deps.checkCurl ?? checkCurl});
   }
 
+  /** With --ca-source local the CA is made here exactly as the local backend makes it; else in AWS Private CA. */
   async ensureCa(ctx: BackendContext, input: CaInput) {
+    if (caSourceOf(ctx.state()) === 'local') return ensureLocalCa(ctx, input, (alg) => this.#keys.take(alg));
+    const {ensurePrivateCa} = await import('./private-ca.js');
     return ensurePrivateCa(ctx, await this.#aws(ctx), input);
   }
 
@@ -85,6 +92,8 @@ export class AwsBackend implements Backend {
   }
 
   async ensureClient(ctx: BackendContext, input: ClientInput, passphrase: string) {
+    if (caSourceOf(ctx.state()) === 'local') return ensureLocalClient(ctx, input, passphrase, (alg) => this.#keys.take(alg));
+    const {ensureClientCertificate} = await import('./client-certs.js');
     return ensureClientCertificate(ctx, await this.#aws(ctx), input, passphrase);
   }
 

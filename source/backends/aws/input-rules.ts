@@ -25,11 +25,16 @@ function depthOf(inputs: Inputs, ca: CaInput): number {
 
 export function checkAwsInputs(inputs: Inputs): void {
   const byName = new Map(inputs.cas.map((c) => [c.name, c]));
+  const pca = (inputs.caSource ?? 'pca') === 'pca';
+  if (!pca && inputs.clientCertMode === 'acm') {
+    throw new UserError({what: 'cannot use --client-cert-mode acm with --ca-source local', why: 'ACM issues private certificates only from an AWS Private CA, and the CAs are made on this machine', fix: 'drop --client-cert-mode (the client certificates are then issued here), or use --ca-source pca', field: 'client-cert-mode'});
+  }
   for (const ca of inputs.cas) {
     if (ca.parent === null) continue;
     const parent = byName.get(ca.parent);
     if (!parent) throw new UserError({what: `cannot plan ${ca.name}`, why: `its parent ${ca.parent} is not in the hierarchy`, fix: 'run `mtls-wizard reset --yes` and start again', field: 'ca-names'});
-    if (ca.validityDays > parent.validityDays) {
+    // Made here, a CA that would outlive its parent is shortened to end with it (as on the local backend).
+    if (pca && ca.validityDays > parent.validityDays) {
       throw new UserError({
         what: `cannot create ${ca.name} for ${ca.validityDays} days`,
         why: `AWS Private CA refuses a certificate that ends after its issuer ${parent.name} (${parent.validityDays} days)`,
@@ -38,7 +43,7 @@ export function checkAwsInputs(inputs: Inputs): void {
       });
     }
     const pathLen = pathLenFor(inputs, ca.name) ?? 0;
-    if (pathLen > MAX_TEMPLATE_PATH_LEN) {
+    if (pca && pathLen > MAX_TEMPLATE_PATH_LEN) {
       throw new UserError({what: `cannot create ${ca.name} with pathLen ${pathLen}`, why: `AWS Private CA has subordinate templates up to pathLen ${MAX_TEMPLATE_PATH_LEN}`, fix: 'use a shallower hierarchy'});
     }
     if (depthOf(inputs, ca) > MAX_CHAIN_CAS) {
@@ -53,7 +58,7 @@ export function checkAwsInputs(inputs: Inputs): void {
       if (!client.dnsName.includes('.')) {
         throw new UserError({what: `cannot request ${client.name} from ACM`, why: `ACM needs a domain name with at least one dot, and ${client.dnsName} has none`, fix: 'pass a --domain with at least two labels'});
       }
-    } else if (client.validityDays > issuer.validityDays) {
+    } else if (pca && client.validityDays > issuer.validityDays) {
       throw new UserError({
         what: `cannot issue ${client.name} for ${client.validityDays} days`,
         why: `AWS Private CA refuses a certificate that ends after its issuer ${issuer.name} (${issuer.validityDays} days)`,

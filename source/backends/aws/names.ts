@@ -67,6 +67,9 @@ export function subordinateTemplate(pathLen: number): string {
 /** ACM-issued private certificates are fixed at 13 months. */
 export const ACM_PRIVATE_VALIDITY_DAYS = 395;
 
+/** Days AWS Private CA keeps a deleted CA restorable (7 is the shortest it allows). */
+export const RESTORE_WINDOW_DAYS = 7;
+
 export const STAGE = 'prod';
 export const TRUSTSTORE_KEY = 'truststore.pem';
 

@@ -4,7 +4,8 @@
  */
 import {signingAlgorithmFor} from '../../pki/keys.js';
 import type {CaInput, State, StepId} from '../../state/schema.js';
-import {pathLenFor} from '../../wizard/inputs.js';
+import {caSourceOf, pathLenFor} from '../../wizard/inputs.js';
+import {LOCAL} from '../local/layout.js';
 import {ROOT_TEMPLATE, CLIENT_TEMPLATE, STAGE, TRUSTSTORE_KEY, apiName, bucketName, endpointUrl, subordinateTemplate, templateArn} from './names.js';
 
 export interface PlannedCall {
@@ -30,6 +31,14 @@ function chainNames(state: State, name: string): string[] {
 
 function caCalls(state: State, region: string | undefined, ca: CaInput): PlannedCall[] {
   const alg = state.inputs.keyAlgorithm;
+  if (caSourceOf(state) === 'local') {
+    const pathLen = pathLenFor(state.inputs, ca.name);
+    const how = ca.parent === null ? 'self-signed root certificate, CA:TRUE, no pathLen' : `CA certificate signed by ${ca.parent} here, CA:TRUE, pathLen ${pathLen ?? 0}`;
+    return [
+      call('local', 'generate key', `${alg} for ${ca.name}: made on this machine, written to ${LOCAL.caKey(ca.name)} (0600); no AWS call`),
+      call('local', 'issue certificate', `${how}, ${ca.validityDays} days → ${LOCAL.caCertificate(ca.name)}`),
+    ];
+  }
   const signing = signingAlgorithmFor(alg);
   const template = ca.parent === null ? ROOT_TEMPLATE : subordinateTemplate(pathLenFor(state.inputs, ca.name) ?? 0);
   const chain = ca.parent === null ? 'none (a root has no chain)' : chainNames(state, ca.parent).join(' + ');
@@ -48,6 +57,12 @@ function caCalls(state: State, region: string | undefined, ca: CaInput): Planned
 function clientCalls(state: State, region: string | undefined, index: number): PlannedCall[] {
   const client = state.inputs.clients[index];
   if (!client) return [];
+  if (caSourceOf(state) === 'local') {
+    return [
+      call('local', 'generate key', `${state.inputs.keyAlgorithm} for ${client.name}, written encrypted (PKCS#8) with your passphrase to ${LOCAL.clientKey(client.name)}`),
+      call('local', 'issue client certificate', `CN=${client.commonName} SAN=${client.dnsName} clientAuth, signed by ${client.issuer} on this machine, ${client.validityDays} days; no AWS call`),
+    ];
+  }
   if (state.inputs.clientCertMode === 'acm') {
     const alg = state.inputs.keyAlgorithm.startsWith('EC_') ? state.inputs.keyAlgorithm : 'RSA_2048';
     return [

@@ -1,7 +1,8 @@
 /**
  * Before anything billable: the inputs meet AWS's rules, a Region is set, the credentials work (the
  * account and caller are shown), curl is there for the connect steps, and the person has seen and
- * accepted the monthly cost (once per walkthrough; --yes accepts). Then the public certificate of the
+ * accepted the monthly cost (once per walkthrough; --yes accepts). With --ca-source local there is no CA
+ * price to accept, but the person still agrees once before the first AWS resource is made. Then the public certificate of the
  * domain is requested, so that its DNS validation runs while the CAs are made.
  */
 import {GetCallerIdentityCommand} from '@aws-sdk/client-sts';
@@ -13,6 +14,7 @@ import {costLines, estimateCost} from './cost.js';
 import {type AwsEnv, confirm} from './env.js';
 import {awsCall} from './errors.js';
 import {checkAwsInputs} from './input-rules.js';
+import {caSourceOf} from '../../wizard/inputs.js';
 
 /** The connect steps run curl as the person would: it must be there before anything is paid for. */
 export async function checkCurl(): Promise<string> {
@@ -48,12 +50,28 @@ export async function awsPreflight(ctx: BackendContext, aws: AwsEnv, deps: {chec
 async function confirmCost(ctx: BackendContext, aws: AwsEnv): Promise<void> {
   const state = ctx.state();
   if (state.aws?.costConfirmedAt) return;
+  if (caSourceOf(state) === 'local') return confirmAwsResources(ctx, aws);
   const estimate = estimateCost(state);
   for (const line of costLines(state)) ctx.log(line, line.startsWith('AWS Private CA') ? 'warn' : 'info');
   const accepted = await confirm(aws, 'aws-cost', `Create ${estimate.newCas} AWS Private CAs (about $${estimate.monthlyUsd.toLocaleString('en-US')}/month until teardown)?`, false);
   if (!accepted) {
     if (aws.options.prompter?.isInteractive) throw new CancelledError('the cost was not accepted; nothing was created');
     throw new UserError({what: 'cannot create AWS Private CAs without your consent', why: `they cost about $${estimate.monthlyUsd.toLocaleString('en-US')} a month until deleted`, fix: 'run again with --yes to accept the cost, or use --backend local (free)'});
+  }
+  await ctx.update((d) => {
+    d.aws = {...d.aws, costConfirmedAt: ctx.now().toISOString()};
+  });
+}
+
+/** With the CAs made here nothing costs much, but nothing is made in the person's account unasked either (once). */
+async function confirmAwsResources(ctx: BackendContext, aws: AwsEnv): Promise<void> {
+  const state = ctx.state();
+  for (const line of costLines(state)) ctx.log(line);
+  const account = state.aws?.accountId ?? '?';
+  const accepted = await confirm(aws, 'aws-cost', `Create the REST API, custom domain, public ACM certificate and S3 truststore in AWS account ${account} (${aws.clients.region})? They cost cents; the CAs are made on this machine, free.`, false);
+  if (!accepted) {
+    if (aws.options.prompter?.isInteractive) throw new CancelledError('creating AWS resources was not accepted; nothing was created');
+    throw new UserError({what: 'cannot create AWS resources without your consent', why: `the walkthrough creates a REST API, a custom domain, a public ACM certificate and an S3 bucket in account ${account}`, fix: 'run again with --yes to accept, or use --backend local (nothing in AWS)'});
   }
   await ctx.update((d) => {
     d.aws = {...d.aws, costConfirmedAt: ctx.now().toISOString()};

@@ -27,7 +27,7 @@ import {LOCAL} from '../local/layout.js';
 import {type AwsEnv, abs, exists, joinPem, required, utf8, writeStateFile} from './env.js';
 import {awsCall, isAwsError} from './errors.js';
 import {ROLE, ROOT_TEMPLATE, newToken, subordinateTemplate, tagList, templateArn} from './names.js';
-import {findCaByTags} from './reconcile.js';
+import {findCaByTags} from './reconcile-pca.js';
 import {validityFor} from './validity.js';
 import {getOrWait, poll, waiterConfig} from './wait.js';
 

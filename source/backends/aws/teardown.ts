@@ -1,29 +1,29 @@
 /**
  * Teardown in reverse order of creation: base path mapping and custom domain, REST API, ACM certificates,
  * the Route 53 records the wizard made, the CAs (disabled, then deleted with a 7-day restore window), and
- * the truststore (every version, then the bucket if the wizard made it). Each action is shown; anything not
+ * the truststore (every version, then the bucket if the wizard made it); then the files written here (with
+ * --ca-source local these include the CA keys: no Private CA call is made at all). Each action is shown; anything not
  * tagged as this walkthrough's is left alone; a resource already gone counts as done, so it is safe to
  * re-run. One failure does not stop the rest; the run then fails and names what remains.
  */
-import {DeleteCertificateAuthorityCommand, DescribeCertificateAuthorityCommand, UpdateCertificateAuthorityCommand} from '@aws-sdk/client-acm-pca';
 import {DeleteCertificateCommand, ListTagsForCertificateCommand} from '@aws-sdk/client-acm';
 import {DeleteBasePathMappingCommand, DeleteDomainNameCommand, DeleteRestApiCommand, GetBasePathMappingsCommand, GetDomainNameCommand, GetRestApiCommand} from '@aws-sdk/client-api-gateway';
 import {rm} from 'node:fs/promises';
 import {ExternalError, describeError} from '../../errors.js';
 import type {State} from '../../state/schema.js';
+import {caSourceOf} from '../../wizard/inputs.js';
 import {forgetResources} from '../records.js';
 import type {BackendContext} from '../backend.js';
 import {LOCAL} from '../local/layout.js';
-import {type AwsEnv, abs} from './env.js';
-import {awsCall, awsFind, errorName, isAwsError, mapAwsError} from './errors.js';
-import {ROLE, isOurs, tagsFromList} from './names.js';
-import {findAcmCertificateByTags, findRestApiByTags, listOurCas} from './reconcile.js';
+import {type AwsEnv, abs, exists} from './env.js';
+import {awsCall, awsFind, isAwsError, mapAwsError} from './errors.js';
+import {RESTORE_WINDOW_DAYS, ROLE, isOurs, tagsFromList} from './names.js';
+import {findAcmCertificateByTags, findRestApiByTags} from './reconcile.js';
 import {deleteRecord} from './route53.js';
 import {teardownTruststore} from './teardown-s3.js';
 import {poll} from './wait.js';
 
-/** Days AWS Private CA keeps a deleted CA restorable (7 is the shortest it allows). */
-export const RESTORE_WINDOW_DAYS = 7;
+export {RESTORE_WINDOW_DAYS} from './names.js';
 
 interface Group {
   readonly title: string;
@@ -53,7 +53,13 @@ export async function awsTeardown(ctx: BackendContext, aws: AwsEnv): Promise<voi
     forgetResources(d);
     if (d.aws) delete d.aws.costConfirmedAt;
   });
-  for (const dir of LOCAL.roots) await rm(abs(ctx, dir), {recursive: true, force: true});
+  // Everything the walkthrough wrote here: CA keys and certificates (with --ca-source local), client keys,
+  // certificates, passphrase files and PKCS#12 files, truststore copies.
+  for (const dir of LOCAL.roots) {
+    if (!(await exists(abs(ctx, dir)))) continue;
+    await rm(abs(ctx, dir), {recursive: true, force: true});
+    ctx.log(`removed ${dir}/`);
+  }
 }
 
 function groups(ctx: BackendContext, aws: AwsEnv): Group[] {
@@ -82,7 +88,10 @@ function groups(ctx: BackendContext, aws: AwsEnv): Group[] {
         if (d.domain) delete d.domain.route53Records;
       },
     },
-    {title: 'AWS Private CAs (disable, then delete)', run: () => deleteCas(ctx, aws), forget: (d) => void (d.cas = {})},
+    // CAs made on this machine are files: they go with the other local files at the end.
+    ...(caSourceOf(state) === 'pca'
+      ? [{title: 'AWS Private CAs (disable, then delete)', run: async () => (await import('./teardown-pca.js')).deleteCas(ctx, aws), forget: (d: State) => void (d.cas = {})}]
+      : []),
     {title: 'truststore in S3', run: () => teardownTruststore(ctx, aws), forget: (d) => void delete d.truststore},
   ];
 }
@@ -152,45 +161,6 @@ async function deleteAcmCertificates(ctx: BackendContext, aws: AwsEnv): Promise<
   }
 }
 
-async function deleteCas(ctx: BackendContext, aws: AwsEnv): Promise<void> {
-  const state = ctx.state();
-  const ours = await listOurCas(ctx, aws);
-  const handled = new Set<string>();
-  // Children first: deleting a CA invalidates what it issued.
-  for (const input of [...state.inputs.cas].reverse()) {
-    const arn = state.cas[input.name]?.arn ?? ours.find((c) => c.role === ROLE.ca(input.name))?.arn;
-    if (!arn) continue;
-    handled.add(arn);
-    if (!ours.some((c) => c.arn === arn)) {
-      ctx.log(`${input.name}: not found among this walkthrough's CAs (already deleted, or not tagged as ours): left alone`);
-      continue;
-    }
-    await deleteCa(ctx, aws, input.name, arn);
-  }
-  for (const leftover of ours.filter((c) => !handled.has(c.arn))) await deleteCa(ctx, aws, leftover.role || 'a CA', leftover.arn);
-}
-
-async function deleteCa(ctx: BackendContext, aws: AwsEnv, name: string, arn: string): Promise<void> {
-  const out = await awsFind(ctx, 'acm-pca', 'DescribeCertificateAuthority', name, ['ResourceNotFoundException'], () => aws.clients.pca.send(new DescribeCertificateAuthorityCommand({CertificateAuthorityArn: arn})));
-  const status = out?.CertificateAuthority?.Status;
-  if (!status || status === 'DELETED') return ctx.log(`${name}: already deleted`);
-  if (status === 'ACTIVE') {
-    await awsCall(ctx, 'acm-pca', 'UpdateCertificateAuthority', `${name} DISABLED`, () => aws.clients.pca.send(new UpdateCertificateAuthorityCommand({CertificateAuthorityArn: arn, Status: 'DISABLED'})));
-    ctx.log(`disabled ${name}`);
-  }
-  try {
-    await ctx.call('DeleteCertificateAuthority', `${name} (restorable for ${RESTORE_WINDOW_DAYS} days)`, () =>
-      aws.clients.pca.send(new DeleteCertificateAuthorityCommand({CertificateAuthorityArn: arn, PermanentDeletionTimeInDays: RESTORE_WINDOW_DAYS})),
-    );
-  } catch (error) {
-    if (errorName(error) === 'ResourceNotFoundException') return ctx.log(`${name}: already deleted`);
-    throw mapAwsError(error, 'acm-pca', 'DeleteCertificateAuthority');
-  }
-  const until = new Date(ctx.now().getTime() + RESTORE_WINDOW_DAYS * 86_400_000).toISOString().slice(0, 10);
-  const window = status === 'CREATING' || status === 'FAILED' ? 'it had no certificate, so it is gone at once' : `it can be restored until ${until}, then AWS removes it for good`;
-  ctx.log(`deleted ${name}: its billing stops now; ${window}`);
-}
-
 /** What teardown would do, from the state alone: no credentials, no calls. */
 export function teardownPlan(state: State): string[] {
   const lines = [`custom domain ${state.inputs.domain}: DeleteBasePathMapping, DeleteDomainName (only if tagged ${state.walkthroughId})`];
@@ -205,5 +175,7 @@ export function teardownPlan(state: State): string[] {
   const ts = state.truststore;
   if (ts && ts.bucketCreated) lines.push(`s3://${ts.bucket}: DeleteObjects (every version and delete marker), DeleteBucket`);
   else if (ts) lines.push(`s3://${ts.bucket}/${ts.key}: DeleteObject for the ${ts.versions.length} versions the wizard uploaded (the bucket stays)`);
+  const local = caSourceOf(state) === 'local' ? 'CA keys and certificates, ' : '';
+  lines.push(`files on this machine: ${local}client keys, certificates, passphrase files and PKCS#12 files (${LOCAL.roots.map((d) => `${d}/`).join(', ')}) removed`);
   return lines;
 }

@@ -3,26 +3,16 @@
  * for S3, control-plane records standing in for API Gateway, and a real mTLS gateway on 127.0.0.1.
  * Every create is check-then-act on deterministic paths, so a crash at any moment makes nothing twice.
  */
-import {createHash, createPublicKey, randomBytes} from 'node:crypto';
+import {createHash, randomBytes} from 'node:crypto';
 import {access, readFile, rm} from 'node:fs/promises';
 import path from 'node:path';
 import {UserError} from '../../errors.js';
-import {
-  type KeyMaterial,
-  clampNotAfter,
-  createRootCa,
-  encryptPrivateKey,
-  generateKey,
-  issueCaCertificate,
-  issueClientCertificate,
-  issueServerCertificate,
-  parseCertificate,
-} from '../../pki/index.js';
+import {type KeyMaterial, createRootCa, generateKey, issueServerCertificate} from '../../pki/index.js';
 import type {CaInput, CaRecord, ClientInput, ClientRecord, DomainRecord, State, StepId, TruststoreVersion} from '../../state/schema.js';
 import {checkTruststore} from '../../truststore/index.js';
-import {pathLenFor} from '../../wizard/inputs.js';
 import {writeFileAtomic, writePublicFile, writeSecretFile} from '../../util/fs.js';
 import type {Backend, BackendContext, EndpointHandle} from '../backend.js';
+import {ensureLocalCa, ensureLocalClient, keyFromPrivate} from '../local-cas.js';
 import {forgetResources, recordTruststoreVersion} from '../records.js';
 import {readGatewayPid} from './gateway-pid.js';
 import {detectCurl} from '../../shell/curl.js';
@@ -47,68 +37,8 @@ export class LocalBackend implements Backend {
     detectCurl().catch(() => undefined);
   }
 
-  async ensureCa(ctx: BackendContext, input: CaInput): Promise<CaRecord> {
-    const abs = (p: string) => path.join(ctx.stateDir, p);
-    const existing = ctx.state().cas[input.name];
-    if (existing?.certificate && existing.key && (await exists(abs(existing.certificate))) && (await exists(abs(existing.key)))) return existing;
-
-    const state = ctx.state();
-    const now = ctx.now();
-    const requested = new Date(now.getTime() + input.validityDays * DAY);
-    const key = await ctx.call('generate key', state.inputs.keyAlgorithm, () => this.#keys.take(state.inputs.keyAlgorithm));
-    const pathLen = pathLenFor(state.inputs, input.name);
-    let issued;
-    let chainPem: string;
-    if (input.parent === null) {
-      issued = await ctx.call('self-sign root certificate', input.name, () => createRootCa({key, commonName: input.commonName, notAfter: requested}));
-      chainPem = issued.pem;
-    } else {
-      const parent = await this.#loadIssuer(ctx, input.parent);
-      const notAfter = clampNotAfter(requested, parent.notAfter);
-      if (requested.getTime() - notAfter.getTime() > DAY) ctx.log(`${input.name} validity shortened to end with ${input.parent} (${notAfter.toISOString().slice(0, 10)})`, 'warn');
-      issued = await ctx.call('issue CA certificate', `${input.name} ← ${input.parent} pathLen ${pathLen}`, () =>
-        issueCaCertificate({publicKeyPem: key.publicKeyPem, commonName: input.commonName, pathLen: pathLen ?? 0, issuer: parent.issuer, notAfter}),
-      );
-      chainPem = `${issued.pem.trim()}\n${parent.chainPem.trim()}\n`;
-    }
-    // Key first, then certificate, then state: a crash in between leaves files at the same paths, overwritten on retry.
-    await writeSecretFile(abs(LOCAL.caKey(input.name)), key.privateKeyPem);
-    await writePublicFile(abs(LOCAL.caCertificate(input.name)), issued.pem);
-    await writePublicFile(abs(LOCAL.caChain(input.name)), chainPem);
-    const record: CaRecord = {
-      name: input.name,
-      parent: input.parent,
-      pathLen,
-      certificate: LOCAL.caCertificate(input.name),
-      chain: LOCAL.caChain(input.name),
-      key: LOCAL.caKey(input.name),
-      subject: issued.subject,
-      serial: issued.serial,
-      fingerprint: issued.fingerprint,
-      notBefore: issued.notBefore.toISOString(),
-      notAfter: issued.notAfter.toISOString(),
-      status: 'ACTIVE',
-    };
-    await ctx.update((draft) => {
-      draft.cas[input.name] = record;
-    });
-    return record;
-  }
-
-  async #loadIssuer(ctx: BackendContext, name: string): Promise<{issuer: {certificatePem: string; key: KeyMaterial}; notAfter: Date; chainPem: string}> {
-    const record = ctx.state().cas[name];
-    if (!record?.certificate || !record.key) {
-      throw new UserError({what: `cannot issue from ${name}`, why: `${name} does not exist yet`, fix: 'run the walkthrough from the start (`mtls-wizard run`)'});
-    }
-    const abs = (p: string) => path.join(ctx.stateDir, p);
-    const [certificatePem, privateKeyPem, chainPem] = await Promise.all([
-      readFile(abs(record.certificate), 'utf8'),
-      readFile(abs(record.key), 'utf8'),
-      readFile(abs(record.chain ?? record.certificate), 'utf8'),
-    ]);
-    const info = parseCertificate(certificatePem);
-    const key = keyFromPrivate(ctx.state().inputs.keyAlgorithm, privateKeyPem);
-    return {issuer: {certificatePem, key}, notAfter: info.notAfter, chainPem};
+  ensureCa(ctx: BackendContext, input: CaInput): Promise<CaRecord> {
+    return ensureLocalCa(ctx, input, (alg) => this.#keys.take(alg));
   }
 
   async ensureApi(ctx: BackendContext) {
@@ -223,34 +153,8 @@ export class LocalBackend implements Backend {
     return {warnings};
   }
 
-  async ensureClient(ctx: BackendContext, input: ClientInput, passphrase: string): Promise<ClientRecord> {
-    const abs = (p: string) => path.join(ctx.stateDir, p);
-    const existing = ctx.state().clients[input.name];
-    if (existing?.certificate && existing.key && (await exists(abs(existing.certificate))) && (await exists(abs(existing.key)))) return existing;
-    const issuer = await this.#loadIssuer(ctx, input.issuer);
-    const key = await ctx.call('generate key', ctx.state().inputs.keyAlgorithm, () => this.#keys.take(ctx.state().inputs.keyAlgorithm));
-    const notAfter = clampNotAfter(new Date(ctx.now().getTime() + input.validityDays * DAY), issuer.notAfter);
-    const issued = await ctx.call('issue client certificate', `${input.name} ← ${input.issuer}`, () =>
-      issueClientCertificate({publicKeyPem: key.publicKeyPem, commonName: input.commonName, dnsName: input.dnsName, issuer: issuer.issuer, notAfter}),
-    );
-    await writeSecretFile(abs(LOCAL.clientKey(input.name)), encryptPrivateKey(key.privateKeyPem, passphrase));
-    await writePublicFile(abs(LOCAL.clientCertificate(input.name)), issued.pem);
-    const record: ClientRecord = {
-      name: input.name,
-      issuer: input.issuer,
-      dnsName: input.dnsName,
-      certificate: LOCAL.clientCertificate(input.name),
-      key: LOCAL.clientKey(input.name),
-      subject: issued.subject,
-      serial: issued.serial,
-      fingerprint: issued.fingerprint,
-      notBefore: issued.notBefore.toISOString(),
-      notAfter: issued.notAfter.toISOString(),
-    };
-    await ctx.update((draft) => {
-      draft.clients[input.name] = {...draft.clients[input.name], ...record};
-    });
-    return ctx.state().clients[input.name]!;
+  ensureClient(ctx: BackendContext, input: ClientInput, passphrase: string): Promise<ClientRecord> {
+    return ensureLocalClient(ctx, input, passphrase, (alg) => this.#keys.take(alg));
   }
 
   async openEndpoint(ctx: BackendContext): Promise<EndpointHandle> {
@@ -313,9 +217,4 @@ async function readDomainFile(file: string): Promise<LocalDomainFile | undefined
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-}
-
-function keyFromPrivate(algorithm: KeyMaterial['algorithm'], privateKeyPem: string): KeyMaterial {
-  const publicKeyPem = createPublicKey(privateKeyPem).export({type: 'spki', format: 'pem'}).toString();
-  return {algorithm, privateKeyPem, publicKeyPem};
 }
