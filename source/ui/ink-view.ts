@@ -5,7 +5,7 @@
  */
 import type {State, StepId} from '../state/schema.js';
 import type {StepInfo} from '../wizard/events.js';
-import type {FlowView} from './flow.js';
+import type {FlowView} from '../app/flow.js';
 import type {Command} from './keys.js';
 import type {CompletionModel} from './model/completion.js';
 import {InkPrompter} from './prompts/ink-prompter.js';

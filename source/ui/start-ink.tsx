@@ -49,7 +49,7 @@ export async function startInk(o: Options, io: IO, s: StartInkOptions = {}): Pro
   const bus = new EventBus();
   bus.on((event) => store.dispatch({type: 'event', event, at: Date.now()}));
   try {
-    const {runWizardFlow} = await import('./flow.js');
+    const {runWizardFlow} = await import('../app/flow.js');
     const result = await runWizardFlow({options: o, io, prompter: view.prompter, bus, signal: abort.signal, view});
     if (result.outcome !== 'complete') store.dispatch({type: 'phase', phase: 'stopped'});
     await settled();

@@ -8,7 +8,7 @@ import {CancelledError} from '../errors.js';
 import type {State, StepId} from '../state/schema.js';
 import {EventBus, type StepInfo} from '../wizard/events.js';
 import type {Prompter} from '../wizard/prompter.js';
-import {type FlowView, runWizardFlow} from './flow.js';
+import {type FlowView, runWizardFlow} from '../app/flow.js';
 import {attachLineRenderer} from './line-renderer.js';
 import {completionLines} from './model/completion.js';
 import {painter} from './paint.js';

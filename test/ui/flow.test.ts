@@ -13,7 +13,7 @@ import {type Options, parseOptions} from '../../source/commands/options.js';
 import {CancelledError} from '../../source/errors.js';
 import type {State, StepId} from '../../source/state/schema.js';
 import {StateStore} from '../../source/state/store.js';
-import {type FlowView, runWizardFlow} from '../../source/ui/flow.js';
+import {type FlowView, runWizardFlow} from '../../source/app/flow.js';
 import {type CompletionModel, completionLines} from '../../source/ui/model/completion.js';
 import {EventBus, type RunnerEvent} from '../../source/wizard/events.js';
 import {tempDir} from '../helpers/temp.js';

@@ -24,8 +24,8 @@ import {askInputs} from '../wizard/questions.js';
 import {runWalkthrough} from '../wizard/runner.js';
 import {PassphraseSource, checkPassphraseSources} from '../wizard/secrets.js';
 import {Session} from '../wizard/session.js';
-import {buildCompletion} from './completion-build.js';
-import type {CompletionModel} from './model/completion.js';
+import {buildCompletion} from '../ui/completion-build.js';
+import type {CompletionModel} from '../ui/model/completion.js';
 
 export interface FlowView {
   /** The plan with stored statuses (shown before anything runs). */
