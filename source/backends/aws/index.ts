@@ -5,7 +5,7 @@
  * resume always talks to the Region its resources live in.
  */
 import {UserError} from '../../errors.js';
-import type {CaInput, ClientInput, StepId} from '../../state/schema.js';
+import type {CaInput, ClientInput} from '../../state/schema.js';
 import type {Backend, BackendContext, EndpointHandle} from '../backend.js';
 import type {AwsBackendOptions} from '../index.js';
 import {ensureRestApi} from './api-gateway.js';
@@ -74,7 +74,7 @@ export class AwsBackend implements Backend {
     return ensureCustomDomain(ctx, await this.#aws(ctx));
   }
 
-  async uploadTruststore(ctx: BackendContext, bundlePem: string, step: StepId) {
+  async uploadTruststore(ctx: BackendContext, bundlePem: string, step: string) {
     return uploadTruststoreVersion(ctx, await this.#aws(ctx), bundlePem, step);
   }
 

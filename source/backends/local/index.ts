@@ -18,7 +18,7 @@ import {
   issueServerCertificate,
   parseCertificate,
 } from '../../pki/index.js';
-import type {CaInput, CaRecord, ClientInput, ClientRecord, DomainRecord, State, StepId, TruststoreVersion} from '../../state/schema.js';
+import type {CaInput, CaRecord, ClientInput, ClientRecord, DomainRecord, State, TruststoreVersion} from '../../state/schema.js';
 import {checkTruststore} from '../../truststore/index.js';
 import {pathLenFor} from '../../wizard/inputs.js';
 import {writeFileAtomic, writePublicFile, writeSecretFile} from '../../util/fs.js';
@@ -183,7 +183,7 @@ export class LocalBackend implements Backend {
     return name.slice(0, 63).replace(/-+$/, '');
   }
 
-  async uploadTruststore(ctx: BackendContext, bundlePem: string, step: StepId): Promise<TruststoreVersion> {
+  async uploadTruststore(ctx: BackendContext, bundlePem: string, step: string): Promise<TruststoreVersion> {
     const state = ctx.state();
     const bucket = state.truststore?.bucket ?? this.#bucket(state);
     const key = state.truststore?.key ?? 'truststore.pem';
