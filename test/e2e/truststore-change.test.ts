@@ -109,6 +109,10 @@ describe('truststore add FILE (a partner CA chain made by openssl)', () => {
         expect(state.cas[name].arn).toBeUndefined();
       }
       expect(await readFile(path.join(dir, state.cas['Partner-Issuing-CA'].certificate), 'utf8')).toBe(partner.issuing.certPem);
+      expect(after.cas.filter((c: {external?: boolean}) => c.external).map((c: {name: string; parent: string | null}) => [c.name, c.parent])).toEqual([
+        ['Partner-Root-CA', null],
+        ['Partner-Issuing-CA', 'Partner-Root-CA'],
+      ]);
 
       // The gateway picks the new version up without a restart: the partner client and ours get in.
       expect(await curlStatus(dir, gateway, partner.client.cert, partner.client.key)).toBe(200);
