@@ -38,8 +38,8 @@ export class InkView implements FlowView {
     this.#store.dispatch({type: 'snapshot', state});
   }
 
-  phase(phase: 'resume' | 'questions' | 'running'): void {
-    if (!this.#abort.signal.aborted) this.#store.dispatch({type: 'phase', phase});
+  phase(phase: 'resume' | 'questions' | 'running' | 'next', notice?: string): void {
+    if (!this.#abort.signal.aborted) this.#store.dispatch({type: 'phase', phase, notice});
   }
 
   pause(_stepId: StepId): Promise<'continue' | 'stop'> {

@@ -6,8 +6,7 @@
  */
 import path from 'node:path';
 import {render} from 'ink';
-import type {IO} from '../commands/io.js';
-import type {Options} from '../commands/options.js';
+import type {IO, Options} from '../app/options.js';
 import {EventBus} from '../wizard/events.js';
 import {App} from './components/app.js';
 import {InkView} from './ink-view.js';

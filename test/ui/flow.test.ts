@@ -73,6 +73,8 @@ describe('the wizard flow', () => {
     // The passphrases were offered (masked, with a generated suggestion) and Enter kept the suggestion.
     expect(prompter.asked).toContain('passphrase-client1');
     expect(prompter.asked).toContain('passphrase-client2');
+    // The completion offers the next actions; Enter takes the proposal, Quit.
+    expect(prompter.asked.at(-1)).toBe('next-action');
     const passFile = path.join(dir, state.clients['client1']!.passphraseFile!);
     expect((await stat(passFile)).mode & 0o777).toBe(0o600);
     const passphrase = (await readFile(passFile, 'utf8')).trim();
