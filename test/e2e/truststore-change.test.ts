@@ -12,7 +12,7 @@ import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {ensureBuilt, runBuilt} from '../helpers/built-cli.js';
 import {type GatewayProcess, startGateway} from '../helpers/gateway-process.js';
-import {type KillTrigger, describeTrigger, runAndKill} from '../helpers/kill-cli.js';
+import {type KillTrigger, describeTrigger, runAndKill, spawnStopped} from '../helpers/kill-cli.js';
 import {listFiles, snapshot} from '../helpers/walkthrough-files.js';
 import {type PartnerPki, makePartnerPki} from '../local/openssl-fixtures.js';
 
@@ -197,6 +197,26 @@ describe('truststore remove CA', () => {
       await gateway.exited;
     }
   }, 120_000);
+});
+
+describe('the state lock', () => {
+  it('a second truststore command is refused while `truststore add` holds the lock, nothing changed', async () => {
+    const dir = await walkthrough();
+    const holder = await spawnStopped(['truststore', 'add', partner.chainFile, '--state-dir', dir], /^adding /);
+    try {
+      const before = await snapshot(dir);
+      const second = await runBuilt(['truststore', 'remove', 'intermediateCA1', '--yes', '--state-dir', dir]);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/the state dir .* is in use: mtls-wizard truststore add \(pid \d+/);
+      expect(await snapshot(dir)).toEqual(before);
+    } finally {
+      await holder.kill();
+    }
+    // The holder died with the lock: the next command takes it over and completes the add.
+    const rerun = await runBuilt(['truststore', 'add', partner.chainFile, '--state-dir', dir]);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stdout).toContain('✓ added Partner-Root-CA, Partner-Issuing-CA');
+  }, 60_000);
 });
 
 describe('crash safety: kill -9 during truststore add / remove, then run again', () => {
