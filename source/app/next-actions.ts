@@ -134,7 +134,7 @@ export async function offerNextActions(c: ActionContext, report: (notice: string
     } catch (error) {
       if (error instanceof CancelledError) throw error;
       if (!(error instanceof UserError || error instanceof ExternalError)) throw error;
-      report(`\u2717 ${describeError(error)}`);
+      report(`✗ ${describeError(error)}`);
     }
   }
 }

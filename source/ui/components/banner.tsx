@@ -26,7 +26,8 @@ export function bannerLines(ui: UiState, width: number): {text: string; color?: 
     case 'next':
       return [
         {text: `${SYMBOL.done} All steps done. What next? Quit prints the summary and the curl commands.`, color: COLOR.ok},
-        ...(ui.notice ? wrap(ui.notice, width).slice(0, 4).map((text) => ({text, color: ui.notice!.startsWith(SYMBOL.failed) || ui.notice!.startsWith('\u2717') ? COLOR.error : undefined})) : []),
+        // The last action's outcome; a refusal starts with ✗.
+        ...(ui.notice ? wrap(ui.notice, width).slice(0, 4).map((text) => ({text, color: ui.notice!.startsWith('✗') ? COLOR.error : undefined})) : []),
       ];
     case 'quitting':
       return [{text: ui.notice ?? 'Quitting…', color: COLOR.warn}];
