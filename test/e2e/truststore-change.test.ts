@@ -192,6 +192,13 @@ describe('truststore remove CA', () => {
       expect(again.code).toBe(0);
       expect(again.stdout).toContain('intermediateCA1 is not in the truststore');
       expect(await storedVersions(dir)).toBe(before.truststore.versions.length + 2);
+
+      // A CA above stays even with no child left: retiring intermediateCA0 leaves rootCA alone, and client1 out.
+      const removeLast = await runBuilt(['truststore', 'remove', 'intermediateCA0', '--yes', '--json', '--state-dir', dir]);
+      expect(removeLast.code, removeLast.stderr).toBe(0);
+      expect(JSON.parse(removeLast.stdout).removed.map((r: {name: string}) => r.name)).toEqual(['intermediateCA0']);
+      expect(subjectsOf(await readFile((await status(dir)).truststore.file, 'utf8'))).toEqual(['subject=CN = rootCA']);
+      expect(await ourClientStatus(dir, gateway, 'client1')).toBe(403);
     } finally {
       gateway.child.kill('SIGTERM');
       await gateway.exited;
