@@ -40,8 +40,12 @@ export async function main(argv: readonly string[], io: IO): Promise<number> {
         return await (await import('./commands/teardown.js')).teardownCommand(o, io);
       case 'truststore': {
         const [sub, file, ...extra] = o.positionals;
+        if ((sub === 'add' || sub === 'remove') && file && extra.length === 0) {
+          const change = await import('./commands/truststore-change.js');
+          return await (sub === 'add' ? change.truststoreAddCommand(file, o, io) : change.truststoreRemoveCommand(file, o, io));
+        }
         if (sub !== 'check' || !file || extra.length > 0) {
-          throw new UserError({what: 'bad truststore command', why: 'the form is `mtls-wizard truststore check FILE [--json]`', fix: 'e.g. `mtls-wizard truststore check truststore.pem`'}, 2);
+          throw new UserError({what: 'bad truststore command', why: 'the forms are `mtls-wizard truststore check FILE [--json]`, `truststore add FILE` and `truststore remove CA`', fix: 'e.g. `mtls-wizard truststore check truststore.pem`'}, 2);
         }
         const {truststoreCheck} = await import('./commands/truststore-check.js');
         return await truststoreCheck(file, {json: o.json}, {stdout: io.stdout, stderr: io.stderr});

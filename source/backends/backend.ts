@@ -62,9 +62,10 @@ export interface Backend {
   ensureDomain(ctx: BackendContext): Promise<DomainRecord>;
   /**
    * Stores bundlePem as a new version of the truststore object and records it in state.truststore.
-   * Idempotent through state.truststore.pendingUpload (a token the store can find again).
+   * Idempotent through state.truststore.pendingUpload (a token the store can find again). `step` names what
+   * uploads it: a step id, or a command's operation id (e.g. `truststore-add-…`).
    */
-  uploadTruststore(ctx: BackendContext, bundlePem: string, step: StepId): Promise<TruststoreVersion>;
+  uploadTruststore(ctx: BackendContext, bundlePem: string, step: string): Promise<TruststoreVersion>;
   /** Pins the custom domain to that version (mTLS on); returns the truststore warnings. */
   pinTruststore(ctx: BackendContext, versionId: string): Promise<{warnings: string[]}>;
   /** Creates (or reuses) a client certificate; its key is written encrypted with the passphrase. */

@@ -1,12 +1,12 @@
 /** State bookkeeping both backends share: a stored truststore version, and forgetting everything on teardown. */
-import type {State, StepId, TruststoreVersion} from '../state/schema.js';
+import type {State, TruststoreVersion} from '../state/schema.js';
 import {checkTruststore} from '../truststore/index.js';
 import type {BackendContext} from './backend.js';
 
 /** Records an uploaded truststore version (replacing a record of the same id) and clears the pending upload. */
 export async function recordTruststoreVersion(
   ctx: BackendContext,
-  o: {versionId: string; file: string; bundlePem: string; step: StepId; uri: string},
+  o: {versionId: string; file: string; bundlePem: string; step: string; uri: string},
 ): Promise<TruststoreVersion> {
   const report = checkTruststore(o.bundlePem, {now: ctx.now()});
   const version: TruststoreVersion = {

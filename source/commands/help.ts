@@ -11,6 +11,8 @@ Examples
   mtls-wizard gateway                  serve the local gateway and print the curl commands
   mtls-wizard connect                  repeat the curl checks (accepted and rejected cases)
   mtls-wizard truststore check FILE    check a PEM bundle against API Gateway's truststore rules
+  mtls-wizard truststore add FILE      add a partner's CA chain to the truststore (new version, re-pinned)
+  mtls-wizard truststore remove CA     retire a CA and every CA below it from the truststore
   mtls-wizard teardown --yes           remove what the walkthrough made
   mtls-wizard reset --yes              delete the state dir and start over
 
@@ -19,7 +21,7 @@ Commands
   status      show steps, CAs, truststore, clients and endpoint (only reads)
   connect     run the connection checks with real curl
   gateway     serve the local mTLS gateway in the foreground (local backend)
-  truststore  \`truststore check FILE [--json]\`
+  truststore  \`truststore check FILE [--json]\`, \`truststore add FILE\`, \`truststore remove CA [--yes]\`
   teardown    remove the resources (local files or AWS resources)
   reset       delete the state directory
 

@@ -1,7 +1,7 @@
 /** `mtls-wizard status [--json]`: what exists and where things stand. It only reads. */
 import path from 'node:path';
 import type {State} from '../state/schema.js';
-import {caSourceOf} from '../wizard/inputs.js';
+import {caSourceOf, pathLenFor} from '../wizard/inputs.js';
 import {nextStepId, stepInfos} from '../wizard/plan-info.js';
 import type {IO} from './io.js';
 import {loadExisting} from './open.js';
@@ -26,7 +26,8 @@ export function statusDocument(state: State, stateDir: string) {
       return {
         name: input.name,
         parent: input.parent,
-        pathLen: ca?.pathLen ?? null,
+        // Not created yet: the pathLen the plan will give it (the root has none).
+        pathLen: ca ? ca.pathLen : pathLenFor(state.inputs, input.name),
         certificate: abs(ca?.certificate),
         subject: ca?.subject ?? null,
         notAfter: ca?.notAfter ?? null,
@@ -34,7 +35,7 @@ export function statusDocument(state: State, stateDir: string) {
         ...(ca?.arn ? {arn: ca.arn} : {}),
         status: ca?.status ?? (ca?.certificate ? 'ACTIVE' : 'not created'),
       };
-    }),
+    }).concat(externalCas(state, abs)),
     truststore: ts
       ? {
           uri: ts.uri,
@@ -63,6 +64,14 @@ export function statusDocument(state: State, stateDir: string) {
       : null,
     checks: state.checks,
   };
+}
+
+/** Partner CAs added with `truststore add`: recorded in state.cas only, not in the plan's inputs. */
+function externalCas(state: State, abs: (p: string | undefined) => string | null) {
+  const planned = new Set(state.inputs.cas.map((c) => c.name));
+  return Object.values(state.cas)
+    .filter((ca) => ca.external && !planned.has(ca.name))
+    .map((ca) => ({name: ca.name, parent: ca.parent, pathLen: ca.pathLen, certificate: abs(ca.certificate), subject: ca.subject ?? null, notAfter: ca.notAfter ?? null, fingerprint: ca.fingerprint ?? null, status: ca.status ?? 'ACTIVE', external: true}));
 }
 
 export async function statusCommand(o: Options, io: IO): Promise<number> {

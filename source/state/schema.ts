@@ -109,6 +109,8 @@ export const caRecordSchema = z.object({
   /** AWS: ARN of the certificate issued for this CA. */
   certificateArn: z.optional(z.string()),
   issueToken: z.optional(z.string()),
+  /** A partner's CA added with `truststore add`: certificate only, no key, no ARN. */
+  external: z.optional(z.boolean()),
 });
 export type CaRecord = z.infer<typeof caRecordSchema>;
 

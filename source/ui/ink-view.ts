@@ -5,7 +5,7 @@
  */
 import type {State, StepId} from '../state/schema.js';
 import type {StepInfo} from '../wizard/events.js';
-import type {FlowView} from './flow.js';
+import type {FlowView} from '../app/flow.js';
 import type {Command} from './keys.js';
 import type {CompletionModel} from './model/completion.js';
 import {InkPrompter} from './prompts/ink-prompter.js';
@@ -38,8 +38,8 @@ export class InkView implements FlowView {
     this.#store.dispatch({type: 'snapshot', state});
   }
 
-  phase(phase: 'resume' | 'questions' | 'running'): void {
-    if (!this.#abort.signal.aborted) this.#store.dispatch({type: 'phase', phase});
+  phase(phase: 'resume' | 'questions' | 'running' | 'next', notice?: string): void {
+    if (!this.#abort.signal.aborted) this.#store.dispatch({type: 'phase', phase, notice});
   }
 
   pause(_stepId: StepId): Promise<'continue' | 'stop'> {

@@ -6,8 +6,7 @@
  */
 import path from 'node:path';
 import {render} from 'ink';
-import type {IO} from '../commands/io.js';
-import type {Options} from '../commands/options.js';
+import type {IO, Options} from '../app/options.js';
 import {EventBus} from '../wizard/events.js';
 import {App} from './components/app.js';
 import {InkView} from './ink-view.js';
@@ -49,7 +48,7 @@ export async function startInk(o: Options, io: IO, s: StartInkOptions = {}): Pro
   const bus = new EventBus();
   bus.on((event) => store.dispatch({type: 'event', event, at: Date.now()}));
   try {
-    const {runWizardFlow} = await import('./flow.js');
+    const {runWizardFlow} = await import('../app/flow.js');
     const result = await runWizardFlow({options: o, io, prompter: view.prompter, bus, signal: abort.signal, view});
     if (result.outcome !== 'complete') store.dispatch({type: 'phase', phase: 'stopped'});
     await settled();

@@ -2,13 +2,12 @@
  * `mtls-wizard --plain`: the same flow as the Ink wizard, with questions asked line by line by
  * @inquirer/prompts and progress printed by the line renderer. No Ink is loaded.
  */
-import type {IO} from '../commands/io.js';
-import type {Options} from '../commands/options.js';
+import type {IO, Options} from '../app/options.js';
 import {CancelledError} from '../errors.js';
 import type {State, StepId} from '../state/schema.js';
 import {EventBus, type StepInfo} from '../wizard/events.js';
 import type {Prompter} from '../wizard/prompter.js';
-import {type FlowView, runWizardFlow} from './flow.js';
+import {type FlowView, runWizardFlow} from '../app/flow.js';
 import {attachLineRenderer} from './line-renderer.js';
 import {completionLines} from './model/completion.js';
 import {painter} from './paint.js';
@@ -38,7 +37,9 @@ export class PlainView implements FlowView {
 
   state(_state: State): void {}
 
-  phase(_phase: 'resume' | 'questions' | 'running'): void {}
+  phase(_phase: 'resume' | 'questions' | 'running' | 'next', notice?: string): void {
+    if (notice) this.#write(notice);
+  }
 
   async pause(_stepId: StepId): Promise<'continue' | 'stop'> {
     try {

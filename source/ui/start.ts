@@ -3,8 +3,7 @@
  * @inquirer/prompts. Kept tiny: each front end is loaded only when chosen.
  */
 import path from 'node:path';
-import type {IO} from '../commands/io.js';
-import type {Options} from '../commands/options.js';
+import type {IO, Options} from '../app/options.js';
 import {firstFrameLines, writeFirstFrame} from './first-frame.js';
 import {peekState} from './peek.js';
 

@@ -163,3 +163,38 @@ async function issueExpired(dir: string, name: string, issuer: Issued, ext: stri
     '-out', file(`${name}.pem`)], dir);
   return {name, cert: file(`${name}.pem`), key: file(`${name}.key`), certPem: await readFile(file(`${name}.pem`), 'utf8')};
 }
+
+export interface PartnerPki {
+  readonly root: Issued;
+  readonly issuing: Issued;
+  readonly client: Issued;
+  /** issuing CA then root: the bundle a partner would send. */
+  readonly chainFile: string;
+}
+
+/**
+ * A partner's hierarchy made with openssl alone, as another organisation would: `<name> Root CA` →
+ * `<name> Issuing CA` (pathlen 0) → `<name>-client`. EC P-256, SHA-256. Files in `dir`.
+ */
+export async function makePartnerPki(dir: string, name = 'Partner'): Promise<PartnerPki> {
+  const file = (n: string) => path.join(dir, n);
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const make = async (id: string, subject: string, ext: string, issuer?: Issued): Promise<Issued> => {
+    await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', file(`${id}.key`)], dir);
+    await writeFile(file(`${id}.ext`), ext);
+    if (issuer) {
+      await openssl(['req', '-new', '-key', file(`${id}.key`), '-subj', subject, '-out', file(`${id}.csr`)], dir);
+      await openssl(['x509', '-req', '-in', file(`${id}.csr`), '-CA', issuer.cert, '-CAkey', issuer.key, '-set_serial', `0x${serial()}`, '-days', '1000', '-sha256', '-extfile', file(`${id}.ext`), '-out', file(`${id}.pem`)], dir);
+    } else {
+      await writeFile(file(`${id}.cnf`), `[req]\ndistinguished_name=dn\n[dn]\n[v3]\n${ext}`);
+      await openssl(['req', '-x509', '-new', '-key', file(`${id}.key`), '-subj', subject, '-days', '3650', '-sha256', '-out', file(`${id}.pem`), '-extensions', 'v3', '-config', file(`${id}.cnf`)], dir);
+    }
+    return {name: id, cert: file(`${id}.pem`), key: file(`${id}.key`), certPem: await readFile(file(`${id}.pem`), 'utf8')};
+  };
+  const root = await make(`${slug}-root`, `/O=${name} Inc/CN=${name} Root CA`, CA_EXT());
+  const issuing = await make(`${slug}-issuing`, `/O=${name} Inc/CN=${name} Issuing CA`, CA_EXT(0), root);
+  const client = await make(`${slug}-client`, `/O=${name} Inc/CN=${slug}-client`, CLIENT_EXT, issuing);
+  const chainFile = file(`${slug}-chain.pem`);
+  await writeFile(chainFile, issuing.certPem + root.certPem);
+  return {root, issuing, client, chainFile};
+}

@@ -13,7 +13,7 @@ import {type Options, parseOptions} from '../../source/commands/options.js';
 import {CancelledError} from '../../source/errors.js';
 import type {State, StepId} from '../../source/state/schema.js';
 import {StateStore} from '../../source/state/store.js';
-import {type FlowView, runWizardFlow} from '../../source/ui/flow.js';
+import {type FlowView, runWizardFlow} from '../../source/app/flow.js';
 import {type CompletionModel, completionLines} from '../../source/ui/model/completion.js';
 import {EventBus, type RunnerEvent} from '../../source/wizard/events.js';
 import {tempDir} from '../helpers/temp.js';
@@ -73,6 +73,8 @@ describe('the wizard flow', () => {
     // The passphrases were offered (masked, with a generated suggestion) and Enter kept the suggestion.
     expect(prompter.asked).toContain('passphrase-client1');
     expect(prompter.asked).toContain('passphrase-client2');
+    // The completion offers the next actions; Enter takes the proposal, Quit.
+    expect(prompter.asked.at(-1)).toBe('next-action');
     const passFile = path.join(dir, state.clients['client1']!.passphraseFile!);
     expect((await stat(passFile)).mode & 0o777).toBe(0o600);
     const passphrase = (await readFile(passFile, 'utf8')).trim();

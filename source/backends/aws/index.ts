@@ -8,7 +8,7 @@
  */
 import {UserError} from '../../errors.js';
 import {caSourceOf} from '../../wizard/inputs.js';
-import type {CaInput, ClientInput, StepId} from '../../state/schema.js';
+import type {CaInput, ClientInput} from '../../state/schema.js';
 import type {Backend, BackendContext, EndpointHandle} from '../backend.js';
 import {ensureLocalCa, ensureLocalClient} from '../local-cas.js';
 import {KeyPool} from '../local/key-pool.js';
@@ -81,7 +81,7 @@ export class AwsBackend implements Backend {
     return ensureCustomDomain(ctx, await this.#aws(ctx));
   }
 
-  async uploadTruststore(ctx: BackendContext, bundlePem: string, step: StepId) {
+  async uploadTruststore(ctx: BackendContext, bundlePem: string, step: string) {
     return uploadTruststoreVersion(ctx, await this.#aws(ctx), bundlePem, step);
   }
 

@@ -15,7 +15,7 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import {UserError} from '../../errors.js';
-import type {StepId, TruststoreVersion} from '../../state/schema.js';
+import type {TruststoreVersion} from '../../state/schema.js';
 import {recordTruststoreVersion} from '../records.js';
 import type {BackendContext} from '../backend.js';
 import {LOCAL} from '../local/layout.js';
@@ -95,7 +95,7 @@ async function requireVersioning(ctx: BackendContext, aws: AwsEnv, bucket: strin
   });
 }
 
-export async function uploadTruststoreVersion(ctx: BackendContext, aws: AwsEnv, bundlePem: string, step: StepId): Promise<TruststoreVersion> {
+export async function uploadTruststoreVersion(ctx: BackendContext, aws: AwsEnv, bundlePem: string, step: string): Promise<TruststoreVersion> {
   const {bucket, key, uri} = await ensureBucket(ctx, aws);
   const file = LOCAL.truststoreCopy(step);
   const pending = ctx.state().truststore?.pendingUpload;

@@ -8,7 +8,7 @@ import {access, readFile, rm} from 'node:fs/promises';
 import path from 'node:path';
 import {UserError} from '../../errors.js';
 import {type KeyMaterial, createRootCa, generateKey, issueServerCertificate} from '../../pki/index.js';
-import type {CaInput, CaRecord, ClientInput, ClientRecord, DomainRecord, State, StepId, TruststoreVersion} from '../../state/schema.js';
+import type {CaInput, CaRecord, ClientInput, ClientRecord, DomainRecord, State, TruststoreVersion} from '../../state/schema.js';
 import {checkTruststore} from '../../truststore/index.js';
 import {writeFileAtomic, writePublicFile, writeSecretFile} from '../../util/fs.js';
 import type {Backend, BackendContext, EndpointHandle} from '../backend.js';
@@ -113,7 +113,7 @@ export class LocalBackend implements Backend {
     return name.slice(0, 63).replace(/-+$/, '');
   }
 
-  async uploadTruststore(ctx: BackendContext, bundlePem: string, step: StepId): Promise<TruststoreVersion> {
+  async uploadTruststore(ctx: BackendContext, bundlePem: string, step: string): Promise<TruststoreVersion> {
     const state = ctx.state();
     const bucket = state.truststore?.bucket ?? this.#bucket(state);
     const key = state.truststore?.key ?? 'truststore.pem';

@@ -33,6 +33,7 @@ export function keyMode(ui: UiState): KeyMode {
       return ui.phase;
     case 'complete':
     case 'stopped':
+    case 'next':
       return 'done';
     default:
       return 'starting';

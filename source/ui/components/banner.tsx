@@ -23,6 +23,12 @@ export function bannerLines(ui: UiState, width: number): {text: string; color?: 
         ...wrap(`${SYMBOL.failed} ${label(ui.steps.find((s) => s.id === ui.failure?.stepId) ?? step)} failed: ${ui.failure?.message ?? ''}`, width).slice(0, 6).map((text) => ({text, color: COLOR.error})),
         {text: 'Press r to run it again (nothing made before is made twice), or q to quit and fix the cause first.'},
       ];
+    case 'next':
+      return [
+        {text: `${SYMBOL.done} All steps done. What next? Quit prints the summary and the curl commands.`, color: COLOR.ok},
+        // The last action's outcome; a refusal starts with ✗.
+        ...(ui.notice ? wrap(ui.notice, width).slice(0, 4).map((text) => ({text, color: ui.notice!.startsWith('✗') ? COLOR.error : undefined})) : []),
+      ];
     case 'quitting':
       return [{text: ui.notice ?? 'Quitting…', color: COLOR.warn}];
     default:

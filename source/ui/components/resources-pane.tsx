@@ -29,6 +29,7 @@ export function ResourcesPane({snapshot, width, isBordered, maxLines}: Resources
       <Text key={`ca-${ca.name}`} wrap="truncate-end">
         <Text color={COLOR.muted}>{prefix}</Text>
         <Text color={ca.created ? COLOR.ok : COLOR.muted}>{ca.created ? SYMBOL.done : SYMBOL.pending}</Text> {ca.name}
+        {ca.external ? <Text color={COLOR.accent}> partner</Text> : null}
         <Text color={COLOR.muted}>{ca.created ? `  ${shortFingerprint(ca.fingerprint)} until ${day(ca.notAfter)}` : '  not created'}</Text>
       </Text>,
     );
@@ -57,6 +58,7 @@ export function ResourcesPane({snapshot, width, isBordered, maxLines}: Resources
       <Text key={`cl-${c.name}`} wrap="truncate-end">
         {'  '}
         <Text color={c.created ? COLOR.ok : COLOR.muted}>{c.created ? SYMBOL.done : SYMBOL.pending}</Text> {c.name}
+        {c.revokedAt ? <Text color={COLOR.warn}> revoked</Text> : null}
         <Text color={COLOR.muted}>{` ← ${c.issuer}`}{c.created && c.certificate ? `  ${c.certificate}` : ''}</Text>
       </Text>,
     );

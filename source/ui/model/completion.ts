@@ -34,7 +34,7 @@ export function completionLines(m: CompletionModel, paint: Paint = noPaint): str
 
   h('CA hierarchy');
   for (const {prefix, ca} of caTree(m.resources.cas)) {
-    const facts = ca.created ? [ca.subject, shortFingerprint(ca.fingerprint) && `sha256 ${shortFingerprint(ca.fingerprint)}`, ca.notAfter && `until ${day(ca.notAfter)}`] : ['not created'];
+    const facts = ca.created ? [ca.external ? 'partner CA' : '', ca.subject, shortFingerprint(ca.fingerprint) && `sha256 ${shortFingerprint(ca.fingerprint)}`, ca.notAfter && `until ${day(ca.notAfter)}`] : ['not created'];
     out.push(`  ${prefix}${paint(ca.name, 'accent')}  ${paint(facts.filter(Boolean).join(' · '), 'muted')}`);
   }
 
@@ -48,7 +48,7 @@ export function completionLines(m: CompletionModel, paint: Paint = noPaint): str
 
   h('Clients');
   for (const c of m.resources.clients) {
-    out.push(`  ${paint(c.name, 'accent')} ← ${c.issuer}${c.created ? '' : '  (not issued)'}`);
+    out.push(`  ${paint(c.name, 'accent')} ← ${c.issuer}${c.created ? '' : '  (not issued)'}${c.revokedAt ? paint(`  (revoked ${c.revokedAt.slice(0, 10)})`, 'warn') : ''}`);
     if (c.certificate) out.push(`    certificate  ${c.certificate}`);
     if (c.key) out.push(`    key          ${c.key} (encrypted, mode 0600)`);
     if (c.passphraseFile) out.push(`    passphrase   ${c.passphraseFile} (mode 0600)`);

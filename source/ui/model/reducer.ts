@@ -94,7 +94,7 @@ export function reduce(state: UiState, action: UiAction): UiState {
     case 'snapshot':
       return state.snapshot === action.state ? state : {...state, snapshot: action.state};
     case 'phase':
-      if (action.phase === 'paused' || action.phase === 'questions' || action.phase === 'resume') return {...state, phase: action.phase, notice: action.notice};
+      if (action.phase === 'paused' || action.phase === 'questions' || action.phase === 'resume' || action.phase === 'next') return {...state, phase: action.phase, notice: action.notice};
       return {...state, phase: action.phase, notice: action.notice ?? state.notice};
     case 'prompt':
       if (!action.prompt) return state.prompt ? {...state, prompt: undefined} : state;

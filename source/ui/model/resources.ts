@@ -15,6 +15,8 @@ export interface CaView {
   readonly notAfter?: string;
   readonly certificate?: string;
   readonly arn?: string;
+  /** A partner's CA added with `truststore add` (certificate only, no key). */
+  readonly external?: boolean;
 }
 
 export interface TruststoreCertView {
@@ -43,6 +45,8 @@ export interface ClientView {
   readonly passphraseFile?: string;
   /** PKCS#12 exports by kind (e.g. modern, compatible). */
   readonly p12: Readonly<Record<string, string>>;
+  /** When it was revoked (clients[name].revokedAt). */
+  readonly revokedAt?: string;
 }
 
 export interface ResourcesView {
@@ -54,7 +58,10 @@ export interface ResourcesView {
 /** The resources of a state; paths stay relative unless stateDir is given (then they are absolute). */
 export function resourcesOf(state: State, stateDir?: string): ResourcesView {
   const file = (p: string | undefined) => (p === undefined || stateDir === undefined || path.isAbsolute(p) ? p : path.join(stateDir, p));
-  const cas = state.inputs.cas.map((input): CaView => {
+  const planned = new Set(state.inputs.cas.map((c) => c.name));
+  // CAs outside the plan (partners' CAs from `truststore add`) come after the planned ones.
+  const extra = Object.values(state.cas).filter((ca) => !planned.has(ca.name)).map((ca) => ({name: ca.name, parent: ca.parent}));
+  const cas = [...state.inputs.cas, ...extra].map((input): CaView => {
     const ca = state.cas[input.name];
     return {
       name: input.name,
@@ -66,6 +73,7 @@ export function resourcesOf(state: State, stateDir?: string): ResourcesView {
       notAfter: ca?.notAfter,
       certificate: file(ca?.certificate),
       arn: ca?.arn,
+      ...(ca?.external ? {external: true} : {}),
     };
   });
   const ts = state.truststore;
@@ -83,7 +91,10 @@ export function resourcesOf(state: State, stateDir?: string): ResourcesView {
     }),
     warnings: ts.warnings,
   };
-  const clients = state.inputs.clients.map((input): ClientView => {
+  const plannedClients = new Set(state.inputs.clients.map((c) => c.name));
+  // Clients outside the plan (added after the walkthrough) come after the planned ones.
+  const extraClients = Object.values(state.clients).filter((c) => !plannedClients.has(c.name)).map((c) => ({name: c.name, issuer: c.issuer}));
+  const clients = [...state.inputs.clients, ...extraClients].map((input): ClientView => {
     const c = state.clients[input.name];
     return {
       name: input.name,
@@ -95,9 +106,16 @@ export function resourcesOf(state: State, stateDir?: string): ResourcesView {
       key: file(c?.key),
       passphraseFile: file(c?.passphraseFile),
       p12: Object.fromEntries(Object.entries(c?.p12 ?? {}).map(([kind, p]) => [kind, file(p) ?? p])),
+      ...(revokedAt(c) ? {revokedAt: revokedAt(c)} : {}),
     };
   });
   return {cas, truststore, clients};
+}
+
+/** clients[name].revokedAt (issue 9; the field joins the schema with the client commands). */
+function revokedAt(c: State['clients'][string] | undefined): string | undefined {
+  const value = (c as {revokedAt?: unknown} | undefined)?.revokedAt;
+  return typeof value === 'string' ? value : undefined;
 }
 
 export interface TreeLine {

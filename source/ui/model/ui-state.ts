@@ -7,7 +7,8 @@ import type {RunnerEvent, StepInfo} from '../../wizard/events.js';
 import type {ConfirmQuestion, SelectQuestion, TextQuestion} from '../../wizard/prompter.js';
 import type {CompletionModel} from './completion.js';
 
-export type Phase = 'starting' | 'resume' | 'questions' | 'running' | 'paused' | 'failed' | 'complete' | 'quitting' | 'stopped';
+/** 'next': the walkthrough is complete and the next-actions menu is open. */
+export type Phase = 'starting' | 'resume' | 'questions' | 'running' | 'paused' | 'failed' | 'complete' | 'quitting' | 'stopped' | 'next';
 
 export type DetailPane = 'activity' | 'resources' | 'gateway';
 export const DETAIL_PANES: readonly DetailPane[] = ['activity', 'resources', 'gateway'];

@@ -24,15 +24,18 @@ import {askInputs} from '../wizard/questions.js';
 import {runWalkthrough} from '../wizard/runner.js';
 import {PassphraseSource, checkPassphraseSources} from '../wizard/secrets.js';
 import {Session} from '../wizard/session.js';
-import {buildCompletion} from './completion-build.js';
-import type {CompletionModel} from './model/completion.js';
+import type {Backend} from '../backends/backend.js';
+import {buildCompletion} from '../ui/completion-build.js';
+import {offerNextActions} from './next-actions.js';
+import type {CompletionModel} from '../ui/model/completion.js';
 
 export interface FlowView {
   /** The plan with stored statuses (shown before anything runs). */
   plan(steps: readonly StepInfo[], stateDir: string, backend?: string): void;
   /** The stored state changed (the Resources pane is drawn from it). */
   state(state: State): void;
-  phase(phase: 'resume' | 'questions' | 'running'): void;
+  /** 'next': the walkthrough is complete and the next-actions menu is open; notice says what the last action did. */
+  phase(phase: 'resume' | 'questions' | 'running' | 'next', notice?: string): void;
   /** After a step: resolves 'continue' when the person goes on, 'stop' when they quit. */
   pause(stepId: StepId): Promise<'continue' | 'stop'>;
   /** After a failure: the person retries the step or quits. */
@@ -135,6 +138,16 @@ async function startNew(d: FlowDeps, store: StateStore): Promise<State> {
   return state;
 }
 
+/** The menu after the walkthrough; quitting it (q, Ctrl-C) just ends it: the completion still follows. */
+async function nextActions(d: FlowDeps, session: Session, backend: Backend): Promise<void> {
+  d.view.phase('next');
+  try {
+    await offerNextActions({session, backend, prompter: d.prompter}, (notice) => d.view.phase('next', notice));
+  } catch (error) {
+    if (!(error instanceof CancelledError) && !d.signal.aborted) throw error;
+  }
+}
+
 export async function runWizardFlow(d: FlowDeps): Promise<FlowResult> {
   const store = new StateStore(d.options.stateDir);
   await store.checkDir();
@@ -184,6 +197,7 @@ async function runLocked(d: FlowDeps, store: StateStore): Promise<FlowResult> {
         return {outcome: 'stopped', exitCode: 0, message: [`Stopped after ${numbered(session.state(), outcome.stoppedAfter)} (--until).`, `Run \`${rerunCommand(o)}\` to continue.`]};
       }
       if (outcome.ok) {
+        await nextActions(d, session, backend);
         const completion = buildCompletion(session.state(), store.dir, {passphraseFile: o.passphraseFile});
         view.complete(completion);
         return {outcome: 'complete', exitCode: 0, message: [], completion};
