@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type {State} from '../state/schema.js';
 import {nextStepId, stepInfos} from '../wizard/plan-info.js';
+import {clientNames, summarizeClient} from '../lifecycle/clients.js';
 import type {IO} from './io.js';
 import {loadExisting} from './open.js';
 import type {Options} from './options.js';
@@ -30,6 +31,8 @@ export function statusDocument(state: State, stateDir: string) {
         notAfter: ca?.notAfter ?? null,
         fingerprint: ca?.fingerprint ?? null,
         ...(ca?.arn ? {arn: ca.arn} : {}),
+        crl: abs(ca?.crl),
+        ...(ca?.revoked?.length ? {revoked: ca.revoked.map((r) => ({serial: r.serial, revokedAt: r.revokedAt, reason: r.reason}))} : {}),
         status: ca?.status ?? (ca?.certificate ? 'ACTIVE' : 'not created'),
       };
     }),
@@ -43,17 +46,22 @@ export function statusDocument(state: State, stateDir: string) {
           warnings: ts.warnings,
         }
       : null,
-    clients: state.inputs.clients.map((input) => {
-      const c = state.clients[input.name];
+    clients: clientNames(state).map((name) => {
+      const c = state.clients[name];
+      const summary = summarizeClient(state, name, new Date());
       return {
-        name: input.name,
-        issuer: input.issuer,
+        name,
+        issuer: summary.issuer,
         certificate: abs(c?.certificate),
         key: abs(c?.key),
         ...(c?.passphraseFile ? {passphraseFile: abs(c.passphraseFile)} : {}),
         ...(c?.p12 ? {p12: Object.fromEntries(Object.entries(c.p12).map(([k, v]) => [k, abs(v)]))} : {}),
         subject: c?.subject ?? null,
         notAfter: c?.notAfter ?? null,
+        serial: summary.serial,
+        status: summary.status,
+        trusted: summary.trusted,
+        ...(summary.revokedAt ? {revokedAt: summary.revokedAt, revocationReason: summary.revocationReason} : {}),
       };
     }),
     endpoint: state.domain
@@ -80,7 +88,7 @@ export async function statusCommand(o: Options, io: IO): Promise<number> {
     io.stdout(`truststore: ${doc.truststore.uri} version ${doc.truststore.version ?? 'not pinned'} (${doc.truststore.certificates.length} certificates)`);
     for (const w of doc.truststore.warnings) io.stdout(`  ! ${w}`);
   }
-  for (const c of doc.clients) io.stdout(`client ${c.name} ← ${c.issuer}: ${c.certificate ?? 'not issued'}`);
+  for (const c of doc.clients) io.stdout(`client ${c.name} ← ${c.issuer}: ${c.certificate ?? 'not issued'}${c.status && c.status !== 'ACTIVE' ? ` (${c.status})` : ''}${c.certificate && !c.trusted ? ' (issuer not in the pinned truststore)' : ''}`);
   if (doc.endpoint) io.stdout(`endpoint: ${doc.endpoint.url}${doc.endpoint.resolve ? ` (curl --resolve ${doc.endpoint.resolve})` : ''}`);
   return 0;
 }
