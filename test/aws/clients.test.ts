@@ -76,7 +76,7 @@ describe('client lifecycle on aws (mocked)', () => {
       {CertificateAuthorityArn: state.cas.intermediateCA0!.arn, CertificateSerial: serial, RevocationReason: 'KEY_COMPROMISE'},
       {CertificateAuthorityArn: state.cas.intermediateCA0!.arn, CertificateSerial: serial, RevocationReason: 'KEY_COMPROMISE'},
     ]);
-    expect(h.fake.pca.revoked.get(state.cas.intermediateCA0!.arn)?.get(serial.replaceAll(':', ''))).toBe('KEY_COMPROMISE');
+    expect(h.fake.pca.revoked.get(state.cas.intermediateCA0!.arn!)?.get(serial.replaceAll(':', ''))).toBe('KEY_COMPROMISE');
 
     // Already revoked: nothing is sent again.
     const again = await revokeClient(lifecycle(h), {name: 'client3', reason: 'keyCompromise'});
