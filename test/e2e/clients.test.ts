@@ -4,7 +4,7 @@
  * --check-revocation.
  */
 import {execFileSync, spawnSync} from 'node:child_process';
-import {mkdtemp, readFile, rm, stat} from 'node:fs/promises';
+import {mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -213,5 +213,28 @@ describe('client lifecycle on the local backend (built CLI)', () => {
     // Both renewed clients get in even through the CRL check.
     const checking = await cli(['connect', '--check-revocation', '--json']);
     expect(checking.code, checking.stdout).toBe(0);
+  });
+
+  it('a client whose issuer is not in the pinned truststore is listed trusted: false, expected 403 by connect, and no client is added under it', async () => {
+    // Pin the first version again (intermediateCA0 + rootCA only), as retiring the second chain would:
+    // in the state and in the local domain record the gateway reads.
+    const stateFile = path.join(dir, 'state.json');
+    const state = JSON.parse(await readFile(stateFile, 'utf8'));
+    const first = state.truststore.versions[0].versionId;
+    state.truststore.pinnedVersion = first;
+    await writeFile(stateFile, JSON.stringify(state));
+    const domainFile = path.join(dir, 'local', 'apigateway', 'domains', `${state.inputs.domain}.json`);
+    await writeFile(domainFile, JSON.stringify({...JSON.parse(await readFile(domainFile, 'utf8')), truststoreVersion: first}));
+
+    const list = JSON.parse((await cli(['client', 'list', '--json'])).stdout).clients;
+    expect(Object.fromEntries(list.map((c: {name: string; trusted: boolean}) => [c.name, c.trusted]))).toEqual({client1: true, client2: false, client3: false, client4: true});
+    const refused = await cli(['client', 'add', 'client5', '--issuer', 'intermediateCA2']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/cannot add client client5 under intermediateCA2: the chain of intermediateCA2 up to its root is not in the pinned truststore.*Fix: add the chain first: `.*truststore add .*chain\.pem`/);
+    const connect = await cli(['connect', '--json']);
+    expect(connect.code, connect.stdout).toBe(0);
+    const results = Object.fromEntries(JSON.parse(connect.stdout).results.map((r: {name: string; expected: number; httpStatus: number}) => [r.name, [r.expected, r.httpStatus]]));
+    expect(results['client2']).toEqual([403, 403]);
+    expect(results['client1']).toEqual([200, 200]);
   });
 });
