@@ -172,7 +172,7 @@ export function checkAddClient(state: State, input: AddClientInput): ClientInput
     throw bad('issuer', `cannot issue from ${issuer}`, `${issuer} is a partner's CA: its private key is not here`, "ask the partner to issue the client, or pick one of this walkthrough's CAs with --issuer");
   }
   if (!issuerTrusted(state, issuer)) {
-    throw bad('issuer', `cannot add client ${input.name} under ${issuer}`, `the chain of ${issuer} up to its root is not in the pinned truststore, so such a client could never connect (403)`, `add the chain first: \`truststore add ${ca.chain ?? ca.certificate}\`, or pick another --issuer`);
+    throw bad('issuer', `cannot add client ${input.name} under ${issuer}`, `the chain of ${issuer} up to its root is not in the pinned truststore, so such a client could never connect (403)`, `add the chain first: \`mtls-wizard truststore add ${ca.chain ?? ca.certificate}\`, or pick another --issuer`);
   }
   const validityDays = input.validityDays ?? state.inputs.clients[0]?.validityDays ?? 365;
   const validityRule = checkValidityDays(validityDays);
