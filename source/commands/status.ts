@@ -3,6 +3,7 @@ import path from 'node:path';
 import type {State} from '../state/schema.js';
 import {nextStepId, stepInfos} from '../wizard/plan-info.js';
 import {clientNames, summarizeClient} from '../lifecycle/clients.js';
+import {commandLine} from '../util/invocation.js';
 import type {IO} from './io.js';
 import {loadExisting} from './open.js';
 import type {Options} from './options.js';
@@ -81,7 +82,7 @@ export async function statusCommand(o: Options, io: IO): Promise<number> {
   const mark = {done: '✓', running: '…', failed: '✗', skipped: '-', pending: '·'} as const;
   io.stdout(`mtls-wizard · ${doc.backend} backend · ${doc.stateDir} (walkthrough ${doc.walkthroughId})`);
   for (const s of doc.steps) io.stdout(`  ${mark[s.status]} ${s.part} ${s.id.padEnd(18)} ${s.title}${s.error ? `  — ${s.error}` : ''}`);
-  io.stdout(doc.next ? `next: ${doc.next} (run \`mtls-wizard run\` to continue)` : 'complete');
+  io.stdout(doc.next ? `next: ${doc.next} (run \`${commandLine('run')}\` to continue)` : 'complete');
   io.stdout('CAs:');
   for (const ca of doc.cas) io.stdout(`  ${ca.name}${ca.parent ? ` ← ${ca.parent}` : ' (root)'}  pathLen ${ca.pathLen ?? 'none'}  ${ca.certificate ?? 'not created'}`);
   if (doc.truststore) {
