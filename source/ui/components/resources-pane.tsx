@@ -57,6 +57,7 @@ export function ResourcesPane({snapshot, width, isBordered, maxLines}: Resources
       <Text key={`cl-${c.name}`} wrap="truncate-end">
         {'  '}
         <Text color={c.created ? COLOR.ok : COLOR.muted}>{c.created ? SYMBOL.done : SYMBOL.pending}</Text> {c.name}
+        {c.revoked ? <Text color={COLOR.warn}> REVOKED</Text> : null}
         <Text color={COLOR.muted}>{` ← ${c.issuer}`}{c.created && c.certificate ? `  ${c.certificate}` : ''}</Text>
       </Text>,
     );

@@ -49,7 +49,7 @@ export function completionLines(m: CompletionModel, paint: Paint = noPaint): str
 
   h('Clients');
   for (const c of m.resources.clients) {
-    out.push(`  ${paint(c.name, 'accent')} ← ${c.issuer}${c.created ? '' : '  (not issued)'}`);
+    out.push(`  ${paint(c.name, 'accent')} ← ${c.issuer}${c.created ? '' : '  (not issued)'}${c.revoked ? '  REVOKED (API Gateway still lets it in)' : ''}`);
     if (c.certificate) out.push(`    certificate  ${c.certificate}`);
     if (c.key) out.push(`    key          ${c.key} (encrypted, mode 0600)`);
     if (c.passphraseFile) out.push(`    passphrase   ${c.passphraseFile} (mode 0600)`);

@@ -43,6 +43,8 @@ export interface ClientView {
   readonly passphraseFile?: string;
   /** PKCS#12 exports by kind (e.g. modern, compatible). */
   readonly p12: Readonly<Record<string, string>>;
+  /** Revoked (`client revoke`); API Gateway still lets it in. */
+  readonly revoked?: boolean;
 }
 
 export interface ResourcesView {
@@ -83,11 +85,14 @@ export function resourcesOf(state: State, stateDir?: string): ResourcesView {
     }),
     warnings: ts.warnings,
   };
-  const clients = state.inputs.clients.map((input): ClientView => {
+  // The walkthrough's clients, then those added with `client add`.
+  const added = Object.values(state.clients).filter((c) => !state.inputs.clients.some((i) => i.name === c.name));
+  const clients = [...state.inputs.clients, ...added].map((input): ClientView => {
     const c = state.clients[input.name];
     return {
       name: input.name,
       issuer: input.issuer,
+      ...(c?.revokedAt ? {revoked: true} : {}),
       created: Boolean(c?.certificate),
       subject: c?.subject,
       notAfter: c?.notAfter,
