@@ -133,6 +133,12 @@ describe('client lifecycle on aws (mocked)', () => {
     expect(h.fake.core.inputs<any>('RequestCertificate').at(-1)).toMatchObject({DomainName: 'client3.mtls.test', CertificateAuthorityArn: h.state().cas.intermediateCA0!.arn});
   });
 
+  test('--check-revocation on aws is refused: API Gateway checks no CRL and no authorizer is deployed', async () => {
+    h = await awsHarness();
+    await expect(h.backend.openEndpoint(h.session.context(), {checkRevocation: true})).rejects.toThrow(/cannot check revocation on the aws backend: API Gateway checks no CRL.*REQUEST authorizer/);
+    expect(h.fake.calls).toEqual([]);
+  });
+
   test('a CA made on this machine (a key, no ARN) signs a CRL: no AWS call', async () => {
     h = await awsHarness();
     const ctx = h.session.context();
