@@ -5,17 +5,15 @@
  * (`--ca-source local`), so that both revoke the same way.
  */
 import {createPublicKey} from 'node:crypto';
-import {access, readFile} from 'node:fs/promises';
+import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {UserError} from '../errors.js';
-import {createCrl} from '../pki/crl.js';
+import {createCrl, crlLists} from '../pki/crl.js';
 import type {KeyMaterial} from '../pki/index.js';
 import {writePublicFile} from '../util/fs.js';
 import type {BackendContext, RevokeRequest, RevokeResult} from './backend.js';
 
 export const crlPath = (caName: string) => path.join('cas', caName, 'crl.pem');
-
-const exists = (file: string) => access(file).then(() => true, () => false);
 
 /** True when the CA's revocations are this machine's to sign (a key file here, no Private CA ARN). */
 export function isLocalCa(ctx: BackendContext, caName: string): boolean {
@@ -38,10 +36,10 @@ export async function revokeWithLocalCa(ctx: BackendContext, request: RevokeRequ
   const already = recordedRevocation(ctx, request);
   const file = crlPath(request.issuer);
   const abs = (p: string) => path.join(ctx.stateDir, p);
-  // Recorded and its CRL written: done (a re-run after a crash between the two writes the CRL).
-  if (already && ca.crl === file && (await exists(abs(file)))) {
-    const current = await readFile(abs(file), 'utf8');
-    if (ca.crlNumber !== undefined && current.includes('BEGIN X509 CRL')) return {alreadyRevoked: true, crl: file};
+  // Recorded and on the CRL on disk: done. Recorded but not on it (a crash before the CRL was written): sign it now.
+  if (already && ca.crl === file) {
+    const current = await readFile(abs(file), 'utf8').catch(() => undefined);
+    if (current && crlLists(current, serial)) return {alreadyRevoked: true, crl: file};
   }
   if (!already) {
     await ctx.update((draft) => {
@@ -56,12 +54,13 @@ export async function revokeWithLocalCa(ctx: BackendContext, request: RevokeRequ
   const pem = await ctx.call('sign CRL', `${request.issuer} #${number} (${record.revoked?.length ?? 0} revoked)`, () =>
     createCrl({caCertificatePem, caKey, entries: record.revoked ?? [], number, now: ctx.now()}),
   );
-  // The file first (atomic rename), then the number: a crash in between only repeats this CRL number once more.
+  // The number is taken before the file is written, so a crash in between never makes two CRLs with one number.
+  await ctx.update((draft) => {
+    draft.cas[request.issuer]!.crlNumber = number;
+  });
   await writePublicFile(abs(file), pem);
   await ctx.update((draft) => {
-    const r = draft.cas[request.issuer]!;
-    r.crl = file;
-    r.crlNumber = number;
+    draft.cas[request.issuer]!.crl = file;
   });
   ctx.log(`${request.issuer} signed CRL #${number} listing ${record.revoked?.length ?? 0} revoked serial(s): ${file}`);
   return {alreadyRevoked: Boolean(already), crl: file};

@@ -64,8 +64,9 @@ export async function clientCommand(o: Options, io: IO): Promise<number> {
 }
 
 async function listCommand(o: Options, io: IO): Promise<number> {
-  const {state} = await loadExisting(o.stateDir, 'list clients of');
-  const clients = listClients(state);
+  const {store, state} = await loadExisting(o.stateDir, 'list clients of');
+  // Paths absolute, as `status --json` gives them.
+  const clients = listClients(state).map((c) => ({...c, ...(c.certificate ? {certificate: path.join(store.dir, c.certificate)} : {}), ...(c.key ? {key: path.join(store.dir, c.key)} : {})}));
   if (o.json) {
     io.stdout(JSON.stringify({clients}, null, 2));
     return 0;

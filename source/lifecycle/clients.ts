@@ -20,6 +20,7 @@ import type {ClientInput, ClientRecord, State} from '../state/schema.js';
 import {checkCaName, checkValidityDays, clientDnsName} from '../wizard/inputs.js';
 import {ensurePkcs12} from '../wizard/pkcs12-export.js';
 import type {Secrets} from '../wizard/step.js';
+import {generatedPassphrasePath} from '../wizard/secrets.js';
 
 const DAY = 86_400_000;
 
@@ -283,12 +284,12 @@ export interface RenewClientResult {
 export const previousDir = (name: string) => path.join('clients', name, 'previous');
 
 /** Copies the current files of a client into clients/<name>/previous/ (replacing an older previous set). */
-async function keepPrevious(ctx: BackendContext, client: ClientRecord): Promise<void> {
+async function keepPrevious(ctx: BackendContext, client: ClientRecord, withPassphrase: boolean): Promise<void> {
   const abs = (p: string) => path.join(ctx.stateDir, p);
   const dir = previousDir(client.name);
   await rm(abs(dir), {recursive: true, force: true});
   await mkdir(abs(dir), {recursive: true, mode: 0o700});
-  const files = [client.certificate, client.key, ...Object.values(client.p12 ?? {})].filter((f): f is string => Boolean(f));
+  const files = [client.certificate, client.key, ...Object.values(client.p12 ?? {}), ...(withPassphrase ? [client.passphraseFile] : [])].filter((f): f is string => Boolean(f));
   for (const file of files) {
     // Copy to a temp name then rename would be overkill: a crash here repeats the copy (the marker is not written yet).
     await copyFile(abs(file), path.join(abs(dir), path.basename(file)));
@@ -308,14 +309,16 @@ export async function renewClient(lc: LifecycleContext, input: RenewClientInput)
     const ca = ctx.state().cas[client.issuer];
     if (!ca?.key && !ca?.arn) throw bad('name', `cannot renew ${input.name}`, `its issuer ${client.issuer} is a partner's CA: its key is not here`, 'ask the partner to issue a new certificate');
     // The passphrase of the existing key is found (or asked for) before anything changes; the new key gets it too.
-    await lc.secrets.passphrase(ctx, input.name);
+    const passphrase = await lc.secrets.passphrase(ctx, input.name);
+    // One given now (flag, environment) replaces a generated one: that file goes to previous/ with the old key.
+    const dropGenerated = !passphrase.generatedFile && Boolean(client.passphraseFile);
     const days = client.notBefore && client.notAfter ? Math.max(1, Math.round((Date.parse(client.notAfter) - Date.parse(client.notBefore)) / DAY)) : (ctx.state().inputs.clients[0]?.validityDays ?? 365);
-    await keepPrevious(ctx, client);
+    await keepPrevious(ctx, client, dropGenerated);
     await ctx.update((draft) => {
       const c = draft.clients[input.name]!;
       const marker = {serial: c.serial!, ...(c.arn ? {arn: c.arn} : {}), validityDays: days, revoked: Boolean(c.revokedAt), startedAt: ctx.now().toISOString()};
       // The key path and passphrase file stay; what describes the old certificate goes (the marker keeps its serial).
-      draft.clients[input.name] = {name: c.name, issuer: c.issuer, dnsName: c.dnsName, ...(c.key ? {key: c.key} : {}), ...(c.passphraseFile ? {passphraseFile: c.passphraseFile} : {}), renewal: marker};
+      draft.clients[input.name] = {name: c.name, issuer: c.issuer, dnsName: c.dnsName, ...(c.key ? {key: c.key} : {}), ...(c.passphraseFile && !dropGenerated ? {passphraseFile: c.passphraseFile} : {}), renewal: marker};
     });
     ctx.log(`renewing ${input.name}: the current files are kept in ${previousDir(input.name)}/`);
     record = ctx.state().clients[input.name]!;
@@ -325,6 +328,8 @@ export async function renewClient(lc: LifecycleContext, input: RenewClientInput)
   const marker = record.renewal!;
   const clientInput: ClientInput = {name: record.name, issuer: record.issuer, commonName: record.name, dnsName: record.dnsName, validityDays: marker.validityDays};
   const issued = await issue(lc, clientInput);
+  // A generated passphrase file that no longer fits the key (a passphrase was given for the renewal) is not left beside it.
+  if (!issued.files.passphraseFile) await rm(path.join(ctx.stateDir, generatedPassphrasePath(input.name)), {force: true});
   let crl: string | undefined;
   if (!marker.revoked) {
     const result = await lc.backend.revokeCertificate(ctx, {issuer: record.issuer, serial: marker.serial, reason: 'superseded'});

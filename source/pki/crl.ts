@@ -94,6 +94,15 @@ export async function checkRevocation(certificatePem: string, issuerCertificateP
   return {status: 'revoked', serial: entry.serialNumber.toLowerCase(), reason: REASON_NAMES[entry.reason ?? 0] ?? 'unspecified', revokedAt: entry.revocationDate.toISOString()};
 }
 
+/** True when the CRL (PEM) lists this hex serial. */
+export function crlLists(crlPem: string, serial: string): boolean {
+  try {
+    return new x509.X509Crl(crlPem).findRevoked(serial.toLowerCase()) !== null;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A serial the way AWS Private CA's RevokeCertificate takes it in every AWS example (copied from
  * `openssl x509 -text`): lowercase hex byte pairs separated by colons, the magnitude only (no leading 00

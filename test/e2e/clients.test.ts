@@ -237,4 +237,17 @@ describe('client lifecycle on the local backend (built CLI)', () => {
     expect(results['client2']).toEqual([403, 403]);
     expect(results['client1']).toEqual([200, 200]);
   });
+
+  it('client renew with a passphrase given now: the new key uses it, and the generated file moves to previous/', async () => {
+    // A passphrase given for the renewal replaces the generated one: that file goes to previous/ with the old key.
+    const passFile = path.join(root, 'new-pass.txt');
+    await writeFile(passFile, 'Renewal-Passphrase-42\n');
+    const renew4 = await cli(['client', 'renew', 'client4', '--yes', '--passphrase-file', passFile, '--json']);
+    expect(renew4.code, renew4.stderr).toBe(0);
+    const c4 = (await statusOf()).clients.find((c: {name: string}) => c.name === 'client4');
+    expect(c4.passphraseFile).toBeUndefined();
+    expect(openssl(['pkey', '-in', c4.key, '-passin', 'pass:Renewal-Passphrase-42', '-noout'])).toBe('');
+    expect(await readFile(path.join(dir, 'clients', 'client4', 'previous', 'passphrase.txt'), 'utf8')).toMatch(/\S/);
+    await expect(stat(path.join(dir, 'clients', 'client4', 'passphrase.txt'))).rejects.toThrow();
+  });
 });
