@@ -150,6 +150,10 @@ describe('client lifecycle on the local backend (built CLI)', () => {
       expect(code(curlFor(plain.output(), 'client3'))).toBe('200');
       await until(() => /200 GET \/hoge\/auth accepted CN=client3 — certificate revoked .*keyCompromise.*API Gateway does not check revocation/.test(plain.output()));
       expect(code(curlFor(plain.output(), 'client2'))).toBe('200');
+      // connect --check-revocation does not use a gateway that does not check: it starts its own.
+      const checked = await cli(['connect', '--check-revocation', '--json']);
+      expect(JSON.parse(checked.stdout).results.find((r: {name: string}) => r.name === 'client3')).toMatchObject({expected: 403, httpStatus: 403, ok: true});
+      expect(JSON.parse(checked.stdout).url).not.toContain(`:${plain.port}/`);
     } finally {
       plain.child.kill('SIGTERM');
       await plain.exited;
