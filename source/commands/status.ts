@@ -84,7 +84,7 @@ export async function statusCommand(o: Options, io: IO): Promise<number> {
   for (const s of doc.steps) io.stdout(`  ${mark[s.status]} ${s.part} ${s.id.padEnd(18)} ${s.title}${s.error ? `  — ${s.error}` : ''}`);
   io.stdout(doc.next ? `next: ${doc.next} (run \`${commandLine('run')}\` to continue)` : 'complete');
   io.stdout('CAs:');
-  for (const ca of doc.cas) io.stdout(`  ${ca.name}${ca.parent ? ` ← ${ca.parent}` : ' (root)'}  pathLen ${ca.pathLen ?? 'none'}  ${ca.certificate ?? 'not created'}`);
+  for (const ca of doc.cas) io.stdout(`  ${ca.name}${ca.parent ? ` ← ${ca.parent}` : ' (root)'}  pathLen ${ca.pathLen ?? 'none'}  ${ca.certificate ?? 'not created'}${ca.crl ? `  CRL ${ca.crl} (${ca.revoked?.length ?? 0} revoked)` : ''}`);
   if (doc.truststore) {
     io.stdout(`truststore: ${doc.truststore.uri} version ${doc.truststore.version ?? 'not pinned'} (${doc.truststore.certificates.length} certificates)`);
     for (const w of doc.truststore.warnings) io.stdout(`  ! ${w}`);
