@@ -139,10 +139,12 @@ export interface AddClientResult {
   readonly passphraseDisplay: string;
 }
 
-/** The issuer of the most recently issued client (the walkthrough's last one when none was added). */
+/**
+ * The issuer of the most recently added client. state.clients keeps insertion order (a renewal replaces a
+ * record in place), so the last issued entry is the last one added; the walkthrough's last client otherwise.
+ */
 export function defaultIssuer(state: State): string | undefined {
-  const issued = Object.values(state.clients).filter((c) => c.certificate && c.notBefore);
-  issued.sort((a, b) => Date.parse(a.notBefore!) - Date.parse(b.notBefore!));
+  const issued = Object.values(state.clients).filter((c) => c.certificate);
   return issued.at(-1)?.issuer ?? state.inputs.clients.at(-1)?.issuer;
 }
 
