@@ -39,17 +39,11 @@ async function stateOf(dir: string) {
   return JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8'));
 }
 
+/** A fresh copy, the command killed there at the trigger, then run again: it must complete and leave no torn temp file. */
 async function killThenRerun(args: string[], trigger: KillTrigger): Promise<string> {
   const dir = await copy();
-  const label = `${args.join(' ')} killed at ${describeTrigger(trigger)}`;
-  const partial = await runAndKill([...args, '--state-dir', dir], dir, trigger);
-  expect(partial.killed, `${label}: it ended before the kill (code ${partial.code})\n${partial.stderr}${partial.stdout.slice(-600)}`).toBe(true);
-  if ('write' in trigger) expect((await listFiles(dir)).filter((f) => trigger.write.test(f)), `${label}: the half-written file`).toHaveLength(1);
-  const rerun = await runBuilt([...args, '--state-dir', dir]);
-  expect(rerun.code, `${label}: the re-run failed\n${rerun.stderr}${rerun.stdout.slice(-1000)}`).toBe(0);
-  expect(rerun.stderr, label).toBe('');
-  // No torn temp file is left behind.
-  expect((await listFiles(dir)).filter((f) => /\/\.[^/]+\.tmp$|^\.[^/]+\.tmp$/.test(f)), label).toEqual([]);
+  await killThenRerunIn(dir, args, trigger);
+  if ('write' in trigger) expect((await listFiles(dir)).filter((f) => /(^|\/)\.[^/]+\.tmp$/.test(f)), describeTrigger(trigger)).toEqual([]);
   return dir;
 }
 
@@ -95,10 +89,9 @@ describe('client commands survive SIGKILL at any write', () => {
   describe.concurrent('client revoke', () => {
     for (const trigger of REVOKE) {
       it(describeTrigger(trigger), async () => {
-        const dir = await copy();
-        const serial = (await stateOf(dir)).clients.client2.serial;
-        const rerunDir = await killThenRerunIn(dir, ['client', 'revoke', 'client2', '--reason', 'keyCompromise', '--yes'], trigger);
-        const state = await stateOf(rerunDir);
+        const serial = (await stateOf(template)).clients.client2.serial;
+        const dir = await killThenRerun(['client', 'revoke', 'client2', '--reason', 'keyCompromise', '--yes'], trigger);
+        const state = await stateOf(dir);
         expect(state.clients.client2).toMatchObject({revocationReason: 'keyCompromise'});
         expect(state.cas.intermediateCA2.revoked.map((r: {serial: string}) => r.serial)).toEqual([serial]);
         const crl = path.join(dir, 'cas', 'intermediateCA2', 'crl.pem');
@@ -113,9 +106,8 @@ describe('client commands survive SIGKILL at any write', () => {
   describe.concurrent('client renew', () => {
     for (const trigger of RENEW) {
       it(describeTrigger(trigger), async () => {
-        const dir = await copy();
-        const old = (await stateOf(dir)).clients.client1;
-        await killThenRerunIn(dir, ['client', 'renew', 'client1', '--yes'], trigger);
+        const old = (await stateOf(template)).clients.client1;
+        const dir = await killThenRerun(['client', 'renew', 'client1', '--yes'], trigger);
         const state = await stateOf(dir);
         const client = state.clients.client1;
         expect(client.renewal).toBeUndefined();
@@ -134,12 +126,12 @@ describe('client commands survive SIGKILL at any write', () => {
   });
 });
 
-/** killThenRerun on a given copy. */
-async function killThenRerunIn(dir: string, args: string[], trigger: KillTrigger): Promise<string> {
+async function killThenRerunIn(dir: string, args: string[], trigger: KillTrigger): Promise<void> {
   const label = `${args.join(' ')} killed at ${describeTrigger(trigger)}`;
   const partial = await runAndKill([...args, '--state-dir', dir], dir, trigger);
   expect(partial.killed, `${label}: it ended before the kill (code ${partial.code})\n${partial.stderr}${partial.stdout.slice(-600)}`).toBe(true);
+  if ('write' in trigger) expect((await listFiles(dir)).filter((f) => trigger.write.test(f)), `${label}: the half-written file`).toHaveLength(1);
   const rerun = await runBuilt([...args, '--state-dir', dir]);
   expect(rerun.code, `${label}: the re-run failed\n${rerun.stderr}${rerun.stdout.slice(-1000)}`).toBe(0);
-  return dir;
+  expect(rerun.stderr, label).toBe('');
 }
