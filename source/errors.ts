@@ -5,6 +5,7 @@
  * - CancelledError: the user quit; not an error to report.
  * Anything else is a bug and is reported with its stack only when MTLS_WIZARD_DEBUG is set.
  */
+import {printedCommands} from './util/invocation.js';
 export interface ErrorParts {
   /** What failed, e.g. "failed to read the state file /x/state.json". */
   readonly what: string;
@@ -68,7 +69,8 @@ export function formatParts(parts: ErrorParts): string {
   let text = parts.what;
   if (parts.why) text += `: ${parts.why}`;
   if (parts.fix) text += `. Fix: ${parts.fix}`;
-  return text;
+  // Commands in the message are printed the way this program was started (node dist/cli.js, npx, …).
+  return printedCommands(text);
 }
 
 /** One line for any error, suitable for a terminal or a JSON field. Never includes a stack. */

@@ -38,6 +38,8 @@ export async function main(argv: readonly string[], io: IO): Promise<number> {
         return await (await import('./commands/reset.js')).resetCommand(o, io);
       case 'teardown':
         return await (await import('./commands/teardown.js')).teardownCommand(o, io);
+      case 'client':
+        return await (await import('./commands/client.js')).clientCommand(o, io);
       case 'truststore': {
         const [sub, file, ...extra] = o.positionals;
         if ((sub === 'add' || sub === 'remove') && file && extra.length === 0) {

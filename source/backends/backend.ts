@@ -52,6 +52,21 @@ export interface EndpointHandle {
   close(): Promise<void>;
 }
 
+/** A certificate to revoke: its issuing CA (a name in state.cas) and its serial (hex, as state records it). */
+export interface RevokeRequest {
+  readonly issuer: string;
+  readonly serial: string;
+  /** RFC 5280 name: unspecified, keyCompromise, affiliationChanged, superseded, cessationOfOperation. */
+  readonly reason: string;
+}
+
+export interface RevokeResult {
+  /** Nothing was sent or signed again: the revocation was already recorded. */
+  readonly alreadyRevoked: boolean;
+  /** The CRL file (relative to the state dir) when a CA made here signed one. */
+  readonly crl?: string;
+}
+
 export interface Backend {
   readonly kind: 'local' | 'aws';
   /** Checks before anything is created: on AWS credentials, region, cost confirmation. */
@@ -70,8 +85,16 @@ export interface Backend {
   pinTruststore(ctx: BackendContext, versionId: string): Promise<{warnings: string[]}>;
   /** Creates (or reuses) a client certificate; its key is written encrypted with the passphrase. */
   ensureClient(ctx: BackendContext, input: ClientInput, passphrase: string): Promise<ClientRecord>;
-  /** Makes the endpoint reachable for curl (the local backend starts its gateway if none runs). */
-  openEndpoint(ctx: BackendContext): Promise<EndpointHandle>;
+  /**
+   * Revokes a certificate. A CA with a key here records it and signs a CRL; a Private CA gets RevokeCertificate.
+   * Already revoked: nothing is sent twice. API Gateway itself checks no CRL either way.
+   */
+  revokeCertificate(ctx: BackendContext, request: RevokeRequest): Promise<RevokeResult>;
+  /**
+   * Makes the endpoint reachable for curl (the local backend starts its gateway if none runs).
+   * checkRevocation: the local gateway also checks each client certificate against its issuer's CRL.
+   */
+  openEndpoint(ctx: BackendContext, options?: {checkRevocation?: boolean}): Promise<EndpointHandle>;
   /** Removes everything the walkthrough made, in reverse order; safe to re-run. */
   teardown(ctx: BackendContext): Promise<void>;
 }

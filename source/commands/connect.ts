@@ -33,10 +33,10 @@ async function connectCommandLocked(o: Options, io: IO): Promise<number> {
   const ctx = session.context();
   const backend = await createBackend(state.backend, {region: state.inputs.region, profile: state.inputs.profile});
   const secrets = new PassphraseSource({passphraseFile: o.passphraseFile, env: io.env, prompter: new DefaultsPrompter()});
-  const endpoint = await backend.openEndpoint(ctx);
+  const endpoint = await backend.openEndpoint(ctx, {checkRevocation: o.checkRevocation});
   let results;
   try {
-    results = await runChecks(ctx, secrets, endpoint, allChecks(session.state()));
+    results = await runChecks(ctx, secrets, endpoint, allChecks(session.state(), {checkRevocation: o.checkRevocation}));
   } finally {
     await endpoint.close();
   }

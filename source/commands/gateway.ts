@@ -20,10 +20,14 @@ export async function gatewayCommand(o: Options, io: IO, signal?: AbortSignal): 
   // A busy port comes back from the gateway as one clear error that names --port.
   const gateway = await startLocalGateway(store.dir, state, {
     port,
-    onRequest: (log) => io.stdout(`${new Date(log.at).toISOString()} ${log.status} ${log.method} ${log.path} ${log.accepted ? 'accepted' : 'rejected'}${log.subject ? ` ${log.subject}` : ''}${log.reason ? ` ${log.reason}` : ''}`),
+    checkRevocation: o.checkRevocation,
+    onRequest: (log) => io.stdout(`${new Date(log.at).toISOString()} ${log.status} ${log.method} ${log.path} ${log.accepted ? 'accepted' : 'rejected'}${log.subject ? ` ${log.subject}` : ''}${log.reason ? ` ${log.reason}` : ''}${log.note ? ` — ${log.note}` : ''}`),
   });
-  await writeGatewayPid(store.dir, gateway.port);
+  await writeGatewayPid(store.dir, gateway.port, {checkRevocation: o.checkRevocation});
   io.stdout(`local API Gateway for ${state.domain?.name} on 127.0.0.1:${gateway.port} (mTLS, truststore version ${state.truststore?.pinnedVersion ?? 'none yet: every request gets 403'})`);
+  io.stdout(o.checkRevocation
+    ? 'revocation: each client certificate is checked against its issuer\'s CRL, as a CRL-checking Lambda authorizer would (API Gateway itself does not)'
+    : 'revocation: not checked, as on API Gateway (a revoked certificate still gets in; --check-revocation checks CRLs)');
   const curl = await detectCurl().catch(() => undefined);
   const pick = curl && pkcs12ProfileFor(curl);
   if (pick) io.stdout(`your curl uses ${curl?.tlsLibrary}, which ignores --pass for PEM keys: the commands use the PKCS#12 files`);

@@ -13,6 +13,9 @@ Examples
   mtls-wizard truststore check FILE    check a PEM bundle against API Gateway's truststore rules
   mtls-wizard truststore add FILE      add a partner's CA chain to the truststore (new version, re-pinned)
   mtls-wizard truststore remove CA     retire a CA and every CA below it from the truststore
+  mtls-wizard client add client3       issue one more client certificate (--issuer CA, --validity-days N)
+  mtls-wizard client revoke client3 --yes   revoke it (--reason keyCompromise); API Gateway does not check
+  mtls-wizard gateway --check-revocation    the local gateway as a CRL-checking authorizer would answer
   mtls-wizard teardown --yes           remove what the walkthrough made
   mtls-wizard reset --yes              delete the state dir and start over
 
@@ -22,6 +25,7 @@ Commands
   connect     run the connection checks with real curl
   gateway     serve the local mTLS gateway in the foreground (local backend)
   truststore  \`truststore check FILE [--json]\`, \`truststore add FILE\`, \`truststore remove CA [--yes]\`
+  client      \`client add NAME\`, \`client list\`, \`client revoke NAME\`, \`client renew NAME\`
   teardown    remove the resources (local files or AWS resources)
   reset       delete the state directory
 
@@ -52,5 +56,10 @@ Options
   --dry-run                  AWS: print every call the walkthrough would make, make none
   --prefix NAME              put NAME into every resource name (workshops)
   --lessons                  add the article's two failures as explicit steps
+  --issuer CA                client add: the issuing CA (default: the issuer of the last client added)
+  --validity-days N          client add: validity of the new certificate
+  --reason R                 client revoke: unspecified (default), keyCompromise, affiliationChanged,
+                             superseded, cessationOfOperation
+  --check-revocation         gateway, connect: check each client certificate against its issuer's CRL
   --help, -h                 this help; --version, -V the version
 `;

@@ -9,7 +9,7 @@ import {ALL_STEP_IDS, KEY_ALGORITHMS, STEP_IDS, type StepId} from '../state/cons
 import type {ConfigFile} from './config-file.js';
 import {type InputChoices, checkChoices, defaultChoices} from '../wizard/inputs.js';
 
-export const COMMANDS = ['run', 'status', 'reset', 'connect', 'gateway', 'teardown', 'truststore'] as const;
+export const COMMANDS = ['run', 'status', 'reset', 'connect', 'gateway', 'teardown', 'truststore', 'client'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** Flag name → type; the same names in camelCase are the --config file's fields. */
@@ -43,6 +43,10 @@ const FLAGS = {
   'hosted-zone-id': {type: 'string'},
   'ca-source': {type: 'string'},
   verbose: {type: 'boolean', short: 'v'},
+  'check-revocation': {type: 'boolean'},
+  issuer: {type: 'string'},
+  'validity-days': {type: 'string'},
+  reason: {type: 'string'},
 } as const;
 
 type FlagName = keyof typeof FLAGS;
@@ -59,10 +63,11 @@ const ALLOWED: Record<Command, FlagName[]> = {
   run: [...GLOBAL, ...INPUT_FLAGS],
   status: GLOBAL,
   reset: GLOBAL,
-  connect: [...GLOBAL, 'passphrase-file'],
-  gateway: [...GLOBAL, 'port', 'passphrase-file'],
+  connect: [...GLOBAL, 'passphrase-file', 'check-revocation'],
+  gateway: [...GLOBAL, 'port', 'passphrase-file', 'check-revocation'],
   teardown: [...GLOBAL, 'region', 'profile', 'dry-run'],
   truststore: GLOBAL,
+  client: [...GLOBAL, 'issuer', 'validity-days', 'passphrase-file', 'reason'],
 };
 
 export interface Options {
@@ -84,6 +89,12 @@ export interface Options {
   readonly passphraseFile?: string;
   /** Port override for `gateway`. */
   readonly port?: number;
+  /** gateway/connect: check client certificates against their issuer's CRL (a CRL-checking authorizer). */
+  readonly checkRevocation: boolean;
+  /** client add: --issuer, --validity-days; client revoke: --reason. */
+  readonly issuer?: string;
+  readonly validityDays?: number;
+  readonly reason?: string;
   /** Inputs with defaults applied, validated. */
   readonly choices: InputChoices;
   /** Names of the inputs the user gave explicitly (flags or config), to compare with a stored walkthrough. */
@@ -140,7 +151,7 @@ export async function parseOptions(argv: readonly string[], env: NodeJS.ProcessE
     implicit = false;
   }
   const rest = positionals.slice(1);
-  if (command !== 'truststore' && rest.length > 0) {
+  if (command !== 'truststore' && command !== 'client' && rest.length > 0) {
     throw new UsageError({what: `unexpected argument "${rest[0]}"`, why: `\`${command}\` takes no arguments`, fix: `see \`mtls-wizard ${command} --help\``});
   }
   for (const name of Object.keys(values) as FlagName[]) {
@@ -248,6 +259,10 @@ export async function parseOptions(argv: readonly string[], env: NodeJS.ProcessE
     dryRun: Boolean(pick('dryRun') ?? false),
     passphraseFile: passphraseFile === undefined ? undefined : String(passphraseFile),
     port: gatewayPort,
+    checkRevocation: Boolean(values['check-revocation']),
+    ...(values.issuer !== undefined ? {issuer: values.issuer} : {}),
+    ...(values['validity-days'] !== undefined ? {validityDays: parseInteger(values['validity-days'], 'validity-days')} : {}),
+    ...(values.reason !== undefined ? {reason: values.reason} : {}),
     choices,
     given,
   };

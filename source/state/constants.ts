@@ -18,8 +18,8 @@ export const STEP_IDS = [
   'connect-2',
 ] as const;
 
-/** Workshop lessons (--lessons): the article's two failures, shown on purpose. */
-export const LESSON_STEP_IDS = ['lesson-intermediate-only', 'lesson-duplicate'] as const;
+/** Workshop lessons (--lessons): the article's two failures, shown on purpose, and the revocation gap. */
+export const LESSON_STEP_IDS = ['lesson-intermediate-only', 'lesson-duplicate', 'lesson-revocation'] as const;
 
 export const ALL_STEP_IDS = [...STEP_IDS, ...LESSON_STEP_IDS] as const;
 export type StepId = (typeof ALL_STEP_IDS)[number];

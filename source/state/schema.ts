@@ -109,8 +109,14 @@ export const caRecordSchema = z.object({
   /** AWS: ARN of the certificate issued for this CA. */
   certificateArn: z.optional(z.string()),
   issueToken: z.optional(z.string()),
-  /** A partner's CA added with `truststore add`: certificate only, no key, no ARN. */
+  /** A partner's CA added with `truststore add` (no key here). */
   external: z.optional(z.boolean()),
+  /** CAs made here: the CRL this CA signed (cas/<name>/crl.pem). */
+  crl: z.optional(relPath),
+  /** Number of the last CRL written (each new CRL gets the next one). */
+  crlNumber: z.optional(z.int().check(z.minimum(1))),
+  /** Every certificate this CA revoked (hex serial as in clients[].serial). */
+  revoked: z.optional(z.array(z.object({serial: z.string(), revokedAt: isoDate, reason: z.string()}))),
 });
 export type CaRecord = z.infer<typeof caRecordSchema>;
 
@@ -132,6 +138,11 @@ export const clientRecordSchema = z.object({
   notAfter: z.optional(isoDate),
   arn: z.optional(z.string()),
   token: z.optional(z.string()),
+  /** Set when the current certificate was revoked (`client revoke`). */
+  revokedAt: z.optional(isoDate),
+  revocationReason: z.optional(z.string()),
+  /** A `client renew` in progress: the certificate being replaced (revoked as superseded once the new one exists). */
+  renewal: z.optional(z.object({serial: z.string(), arn: z.optional(z.string()), validityDays: z.int(), revoked: z.boolean(), startedAt: isoDate})),
 });
 export type ClientRecord = z.infer<typeof clientRecordSchema>;
 

@@ -1,4 +1,5 @@
 /** Builds the completion screen's model from the stored state: resources, curl commands, next commands. */
+import {commandLine} from '../util/invocation.js';
 import path from 'node:path';
 import {curlCommand} from '../shell/curl.js';
 import {shellQuote} from '../shell/quote.js';
@@ -31,11 +32,11 @@ export function buildCompletion(state: State, stateDir: string, o: {passphraseFi
   }
   const flag = isDefaultDir(stateDir) ? '' : ` --state-dir ${shellQuote(stateDir)}`;
   const next = [
-    ...(state.backend === 'local' ? [{command: `mtls-wizard gateway${flag}`, what: 'serve the gateway, then paste a curl command above'}] : []),
-    {command: `mtls-wizard connect${flag}`, what: 'run the accepted and rejected checks again'},
-    {command: `mtls-wizard status${flag}`, what: 'see every step, CA, file and the endpoint'},
-    {command: `mtls-wizard teardown${flag}`, what: state.backend === 'aws' ? (caSourceOf(state) === 'pca' ? 'remove the AWS resources (stops the monthly CA cost)' : 'remove the AWS resources and the files made here') : 'remove what the walkthrough made'},
-    {command: `mtls-wizard reset${flag}`, what: 'delete the state directory and start over'},
+    ...(state.backend === 'local' ? [{command: commandLine(`gateway${flag}`), what: 'serve the gateway, then paste a curl command above'}] : []),
+    {command: commandLine(`connect${flag}`), what: 'run the accepted and rejected checks again'},
+    {command: commandLine(`status${flag}`), what: 'see every step, CA, file and the endpoint'},
+    {command: commandLine(`teardown${flag}`), what: state.backend === 'aws' ? (caSourceOf(state) === 'pca' ? 'remove the AWS resources (stops the monthly CA cost)' : 'remove the AWS resources and the files made here') : 'remove what the walkthrough made'},
+    {command: commandLine(`reset${flag}`), what: 'delete the state directory and start over'},
   ];
   return {backend: state.backend, stateDir, walkthroughId: state.walkthroughId, resources, endpoint, curl, next};
 }

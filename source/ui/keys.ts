@@ -2,6 +2,7 @@
  * Every key binding of the Ink wizard: what a key does in each mode, the footer hints and the help text.
  * Nothing else in ui/ compares key codes, so changing a binding touches only this file.
  */
+import {commandLine} from '../util/invocation.js';
 import type {Key} from 'ink';
 
 /** What the person can be doing right now; it decides what a key means. */
@@ -76,7 +77,7 @@ export const FOOTER: Record<KeyMode, readonly Hint[]> = {
 export const HELP_LINES: readonly string[] = [
   'Enter       accept the proposed answer; after a step, go on to the next one',
   'q, Ctrl-C   quit at any moment (in a text answer only Ctrl-C: q is a letter there); everything done',
-  '            so far is saved, and running mtls-wizard again continues where it stopped',
+  `            so far is saved, and running ${commandLine('')} again continues where it stopped`,
   'r           after a failed step: run it again (nothing made before is made twice)',
   '↑ ↓         move in a list of choices',
   'Esc         in a text answer: go back to the proposed value',

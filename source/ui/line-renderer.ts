@@ -2,6 +2,7 @@
  * The line renderer: the runner's events as plain lines, for runs with no terminal, --plain, CI logs and
  * screen readers. Nothing is redrawn; each line stands on its own.
  */
+import {commandLine} from '../util/invocation.js';
 import type {EventBus, RunnerEvent, StepInfo} from '../wizard/events.js';
 
 const seconds = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
@@ -65,9 +66,9 @@ export function attachLineRenderer(bus: EventBus, o: LineRendererOptions): () =>
         break;
       case 'run-finished':
         o.write('');
-        if (event.ok && event.stoppedAfter) o.write(`stopped after ${event.stoppedAfter}; run \`mtls-wizard run\` again to continue`);
-        else if (event.ok && o.showSummary !== false) o.write('✓ walkthrough complete. Next: `mtls-wizard gateway` to serve it, `mtls-wizard connect` to check again, `mtls-wizard status` to see everything');
-        else if (event.failedStep) o.write(`✗ stopped at ${event.failedStep}. Fix the cause above, then run \`mtls-wizard run\` again: it continues from there`);
+        if (event.ok && event.stoppedAfter) o.write(`stopped after ${event.stoppedAfter}; run \`${commandLine('run')}\` again to continue`);
+        else if (event.ok && o.showSummary !== false) o.write(`✓ walkthrough complete. Next: \`${commandLine('gateway')}\` to serve it, \`${commandLine('connect')}\` to check again, \`${commandLine('status')}\` to see everything`);
+        else if (event.failedStep) o.write(`✗ stopped at ${event.failedStep}. Fix the cause above, then run \`${commandLine('run')}\` again: it continues from there`);
         break;
       default:
         break;

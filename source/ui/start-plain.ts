@@ -2,6 +2,7 @@
  * `mtls-wizard --plain`: the same flow as the Ink wizard, with questions asked line by line by
  * @inquirer/prompts and progress printed by the line renderer. No Ink is loaded.
  */
+import {commandLine} from '../util/invocation.js';
 import type {IO, Options} from '../app/options.js';
 import {CancelledError} from '../errors.js';
 import type {State, StepId} from '../state/schema.js';
@@ -57,7 +58,7 @@ export class PlainView implements FlowView {
         message: 'The step failed (see above). What now?',
         choices: [
           {value: 'retry', label: 'Run it again', hint: 'nothing made before is made twice'},
-          {value: 'quit', label: 'Quit', hint: 'fix the cause, then run mtls-wizard again'},
+          {value: 'quit', label: 'Quit', hint: `fix the cause, then run ${commandLine('')} again`},
         ],
         default: 'retry',
       });

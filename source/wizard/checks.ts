@@ -7,6 +7,7 @@ import type {BackendContext, EndpointHandle} from '../backends/backend.js';
 import type {CheckResult, State} from '../state/schema.js';
 import {type CurlRequest, type CurlResult, curlCommand, detectCurl, pkcs12ProfileFor, runCurl} from '../shell/curl.js';
 import {ensureOutsider} from './outsider.js';
+import {clientStatus, issuerTrusted} from '../lifecycle/clients.js';
 import type {Secrets} from './step.js';
 
 export const NO_CERTIFICATE = 'no-certificate';
@@ -26,9 +27,23 @@ export function clientCheck(name: string): CheckSpec {
 export const noCertificateCheck: CheckSpec = {name: NO_CERTIFICATE, expected: 403, kind: 'none'};
 export const untrustedCaCheck: CheckSpec = {name: UNTRUSTED_CA, expected: 403, kind: 'outsider'};
 
+/**
+ * What a client should get, following the state: 403 when its issuer's chain is not in the pinned truststore
+ * or it expired; a revoked one 200 (API Gateway checks no CRL) unless the gateway checks revocation.
+ */
+export function expectedFor(state: State, name: string, o: {checkRevocation?: boolean} = {}): number {
+  const client = state.clients[name];
+  if (!client) return 200;
+  if (!issuerTrusted(state, client.issuer)) return 403;
+  const status = clientStatus(client, new Date());
+  if (status === 'EXPIRED') return 403;
+  if (status === 'REVOKED') return o.checkRevocation ? 403 : 200;
+  return 200;
+}
+
 /** Every check that applies to what the state holds: each client, no certificate, and a CA outside the truststore. */
-export function allChecks(state: State): CheckSpec[] {
-  const clients = Object.values(state.clients).filter((c) => c.certificate && c.key).map((c) => clientCheck(c.name));
+export function allChecks(state: State, o: {checkRevocation?: boolean} = {}): CheckSpec[] {
+  const clients = Object.values(state.clients).filter((c) => c.certificate && c.key).map((c) => ({...clientCheck(c.name), expected: expectedFor(state, c.name, o)}));
   return [...clients, noCertificateCheck, untrustedCaCheck];
 }
 

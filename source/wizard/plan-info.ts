@@ -118,13 +118,21 @@ export const STEP_INFO: Readonly<Record<StepId, StepMeta>> = {
       'Both chains now work through one truststore: the new client and the first one are accepted. A certificate ' +
       'from a CA that is not in the truststore is refused with 403.',
   },
+  'lesson-revocation': {
+    id: 'lesson-revocation',
+    part: 'B',
+    title: 'Lesson: a revoked certificate still gets in',
+    why:
+      'API Gateway checks no CRL and no OCSP. A throwaway client is issued and revoked, and it still gets in: ' +
+      'revocation alone does not lock anyone out. Then a CRL check (what a Lambda authorizer would do) refuses it.',
+  },
 };
 
 const BASE: readonly StepId[] = ['root-ca', 'intermediate-ca', 'api', 'custom-domain', 'mtls', 'client-cert', 'connect', 'second-chain', 'truststore-update', 'client-cert-2', 'connect-2'];
 
-/** With --lessons, the article's two failures come as steps of their own, each just before its fix. */
+/** With --lessons, the article's two failures come as steps of their own, each just before its fix; the revocation gap last. */
 const WITH_LESSONS: readonly StepId[] = BASE.flatMap((id): StepId[] =>
-  id === 'connect' ? ['lesson-intermediate-only', id] : id === 'truststore-update' ? ['lesson-duplicate', id] : [id],
+  id === 'connect' ? ['lesson-intermediate-only', id] : id === 'truststore-update' ? ['lesson-duplicate', id] : id === 'connect-2' ? [id, 'lesson-revocation'] : [id],
 );
 
 export function planIds(state: Pick<State, 'inputs'> | undefined): readonly StepId[] {

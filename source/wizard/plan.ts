@@ -7,7 +7,7 @@ import {apiStep, customDomainStep} from './steps/api-steps.js';
 import {intermediateCaStep, rootCaStep, secondChainStep} from './steps/ca-steps.js';
 import {clientCert2Step, clientCertStep} from './steps/client-steps.js';
 import {connect2Step, connectStep} from './steps/connect-steps.js';
-import {lessonDuplicateStep, lessonIntermediateOnlyStep} from './steps/lesson-steps.js';
+import {lessonDuplicateStep, lessonIntermediateOnlyStep, lessonRevocationStep} from './steps/lesson-steps.js';
 import {mtlsStep, truststoreUpdateStep} from './steps/truststore-steps.js';
 
 export {hasProgress, stepInfos} from './plan-info.js';
@@ -26,6 +26,7 @@ const STEPS: Readonly<Record<StepId, Step>> = {
   'truststore-update': truststoreUpdateStep,
   'client-cert-2': clientCert2Step,
   'connect-2': connect2Step,
+  'lesson-revocation': lessonRevocationStep,
 };
 
 export function planFor(state: State | undefined): readonly Step[] {

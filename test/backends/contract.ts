@@ -130,6 +130,26 @@ export function backendContract(label: string, make: () => Promise<ContractSubje
       }
     });
 
+    test('revokeCertificate records the revocation under the issuing CA once; a repeat is already revoked', async () => {
+      const client = s.state().clients.client1!;
+      const first = await s.backend.revokeCertificate(s.context(), {issuer: 'intermediateCA0', serial: client.serial!, reason: 'keyCompromise'});
+      expect(first.alreadyRevoked).toBe(false);
+      const recorded = s.state().cas.intermediateCA0!.revoked;
+      expect(recorded).toEqual([{serial: client.serial, revokedAt: expect.any(String), reason: 'keyCompromise'}]);
+      // A CA with a key here signs a CRL that openssl verifies; a Private CA publishes its own (none here).
+      const crl = s.state().cas.intermediateCA0!.crl;
+      if (first.crl) {
+        expect(crl).toBe(first.crl);
+        const text = opensslOk(['crl', '-in', file(crl!), '-CAfile', file(LOCAL.caChain('intermediateCA0')), '-noout', '-text']);
+        expect(text).toContain(`Serial Number: ${client.serial!.toUpperCase()}`);
+      } else {
+        expect(crl).toBeUndefined();
+      }
+      const again = await s.backend.revokeCertificate(s.context(), {issuer: 'intermediateCA0', serial: client.serial!, reason: 'keyCompromise'});
+      expect(again.alreadyRevoked).toBe(true);
+      expect(s.state().cas.intermediateCA0!.revoked).toEqual(recorded);
+    });
+
     test('teardown forgets every resource, removes the files, and can run again', async () => {
       await s.backend.teardown(s.context());
       const state = s.state();

@@ -26,7 +26,16 @@ describe('workshop mode', () => {
     expect(status.steps.map((s: {id: string}) => s.id)).toContain('lesson-intermediate-only');
     expect(status.steps.every((s: {status: string}) => s.status === 'done')).toBe(true);
     expect(status.cas.map((c: {name: string}) => c.name)).toEqual(['alice-rootCA', 'alice-intermediateCA0', 'alice-intermediateCA1', 'alice-intermediateCA2']);
-    expect(status.clients.map((c: {name: string}) => c.name)).toEqual(['alice-client1', 'alice-client2']);
+    // Lesson 3: the throwaway client is revoked, still gets in (API Gateway checks no CRL), then the CRL check refuses it.
+    expect(out).toMatch(/lesson-revocation: Lesson: a revoked certificate still gets in/);
+    expect(out.indexOf('[B4] connect-2')).toBeLessThan(out.indexOf('lesson-revocation'));
+    expect(out).toMatch(/✓ alice-revoked-demo: HTTP 200 \(expected 200\)/);
+    expect(out).toMatch(/the gap: alice-revoked-demo is revoked, yet it got in/);
+    expect(out).toMatch(/✓ alice-revoked-demo: HTTP 403 \(expected 403\)/);
+    expect(status.clients.map((c: {name: string}) => c.name)).toEqual(['alice-client1', 'alice-client2', 'alice-revoked-demo']);
+    expect(status.clients[2]).toMatchObject({status: 'REVOKED', revocationReason: 'keyCompromise', trusted: true});
+    expect(status.cas.find((c: {name: string}) => c.name === 'alice-intermediateCA2').crl).toMatch(/cas\/alice-intermediateCA2\/crl\.pem$/);
+    expect(status.checks['lesson-revocation'].map((c: {expected: number; httpStatus: number}) => [c.expected, c.httpStatus])).toEqual([[200, 200], [403, 403]]);
     expect(status.truststore.uri).toMatch(/^s3:\/\/alice-mtls-wizard-truststore-/);
     expect(status.endpoint.url).toBe('https://alice-api.mtls.test:8443/hoge/auth');
     expect(status.truststore.certificates).toHaveLength(4);

@@ -15,19 +15,20 @@ import {expectCompleteWalkthrough, snapshot} from '../helpers/walkthrough-files.
 
 beforeAll(() => ensureBuilt());
 
-const WRITERS = [['run'], ['connect'], ['teardown', '--yes'], ['reset', '--yes']];
+const WRITERS = [['run'], ['connect'], ['teardown', '--yes'], ['reset', '--yes'], ['client', 'add', 'client9'], ['client', 'revoke', 'client1', '--yes'], ['client', 'renew', 'client1', '--yes']];
 
 /** Every writer refuses with one clear line naming the holder and the way out, and nothing on disk changes. */
 async function expectRefusals(dir: string, holderPid: number): Promise<void> {
   const before = await snapshot(dir);
   for (const args of WRITERS) {
     const result = await runBuilt([...args, '--state-dir', dir]);
-    const label = `${args[0]} while pid ${holderPid} holds the lock`;
+    const label = `${args.join(' ')} while pid ${holderPid} holds the lock`;
     expect(result.code, label).not.toBe(0);
     expect(result.stderr, label).toContain(`pid ${holderPid}`);
     expect(result.stderr, label).toMatch(/is in use/);
     expect(result.stderr, label).toContain(`kill ${holderPid}`);
-    expect(result.stderr, label).toContain('`mtls-wizard status` works meanwhile');
+    // Printed as this CLI was started (node dist/cli.js), not as a bare `mtls-wizard` that is not on the PATH.
+    expect(result.stderr, label).toMatch(/`node \S*dist\/cli\.js status` works meanwhile/);
     expect(result.stderr, label).not.toMatch(/^\s+at /m);
     expect(await snapshot(dir), label).toEqual(before);
   }

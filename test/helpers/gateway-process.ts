@@ -27,10 +27,10 @@ export interface GatewayProcess {
   output(): string;
 }
 
-/** Starts `gateway --port <free>` and resolves once it says it is serving. */
-export async function startGateway(stateDir: string): Promise<GatewayProcess> {
+/** Starts `gateway --port <free>` (plus `args`, e.g. --check-revocation) and resolves once it says it is serving. */
+export async function startGateway(stateDir: string, args: string[] = []): Promise<GatewayProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [CLI, 'gateway', '--port', String(port), '--state-dir', stateDir], {
+  const child = spawn(process.execPath, [CLI, 'gateway', '--port', String(port), '--state-dir', stateDir, ...args], {
     env: {PATH: process.env['PATH'], HOME: process.env['HOME'], CI: 'true'},
     stdio: ['ignore', 'pipe', 'pipe'],
   });

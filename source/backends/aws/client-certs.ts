@@ -91,7 +91,8 @@ async function clientKey(ctx: BackendContext, input: ClientInput, passphrase: st
   // Key first, then the token: a crash in between only leaves a key file that the next try overwrites.
   await writeSecretFile(abs(ctx, file), encryptPrivateKey(key.privateKeyPem, passphrase));
   await ctx.update((d) => {
-    d.clients[input.name] = {name: input.name, issuer: input.issuer, dnsName: input.dnsName, key: file, token: newToken()};
+    // Fields of a record being renewed (its passphrase file, the renewal marker) stay.
+    d.clients[input.name] = {...d.clients[input.name], name: input.name, issuer: input.issuer, dnsName: input.dnsName, key: file, token: newToken()};
   });
   return key;
 }
@@ -111,7 +112,7 @@ async function viaAcm(ctx: BackendContext, aws: AwsEnv, input: ClientInput, issu
     const token = previous ?? newToken();
     if (!previous) {
       await ctx.update((d) => {
-        d.clients[input.name] = {name: input.name, issuer: input.issuer, dnsName: input.dnsName, token};
+        d.clients[input.name] = {...d.clients[input.name], name: input.name, issuer: input.issuer, dnsName: input.dnsName, token};
       });
     }
     const requested =

@@ -9,9 +9,10 @@
 import {UserError} from '../../errors.js';
 import {caSourceOf} from '../../wizard/inputs.js';
 import type {CaInput, ClientInput} from '../../state/schema.js';
-import type {Backend, BackendContext, EndpointHandle} from '../backend.js';
+import type {Backend, BackendContext, EndpointHandle, RevokeRequest, RevokeResult} from '../backend.js';
 import {ensureLocalCa, ensureLocalClient} from '../local-cas.js';
 import {KeyPool} from '../local/key-pool.js';
+import {isLocalCa, revokeWithLocalCa} from '../revocation.js';
 import type {AwsBackendOptions} from '../index.js';
 import {ensureRestApi} from './api-gateway.js';
 import {type AwsClients, type ClientOptions, createAwsClients} from './clients.js';
@@ -97,8 +98,23 @@ export class AwsBackend implements Backend {
     return ensureClientCertificate(ctx, await this.#aws(ctx), input, passphrase);
   }
 
+  async revokeCertificate(ctx: BackendContext, request: RevokeRequest): Promise<RevokeResult> {
+    // A CA made here signs a CRL; only a Private CA loads the ACM PCA client (and its module).
+    if (isLocalCa(ctx, request.issuer)) return revokeWithLocalCa(ctx, request);
+    const {revokeOnAws} = await import('./revoke.js');
+    return revokeOnAws(ctx, () => this.#aws(ctx), request);
+  }
+
   /** The real domain: public DNS and a public certificate, so curl needs neither --resolve nor --cacert. */
-  async openEndpoint(ctx: BackendContext): Promise<EndpointHandle> {
+  async openEndpoint(ctx: BackendContext, options: {checkRevocation?: boolean} = {}): Promise<EndpointHandle> {
+    if (options.checkRevocation) {
+      throw new UserError({
+        what: 'cannot check revocation on the aws backend',
+        why: 'API Gateway checks no CRL, and the wizard deploys no CRL-checking Lambda authorizer',
+        fix: 'drop --check-revocation (a revoked client still gets in on AWS); to enforce revocation, add a REQUEST authorizer that checks the CRL',
+        field: 'check-revocation',
+      });
+    }
     return {url: endpointUrl(ctx.state()), close: async () => {}};
   }
 

@@ -31,8 +31,19 @@ export interface GatewayRequestLog {
   accepted: boolean;
   subject?: string;
   reason?: string;
+  /** Said of an accepted request, e.g. that its certificate is revoked but API Gateway does not check. */
+  note?: string;
   truststoreVersion?: string;
 }
+
+/** What a revocation check (the local stand-in for a CRL-checking authorizer) says of an accepted certificate. */
+export interface RevocationAnswer {
+  /** Refuse with 403 Forbidden, logging this reason. */
+  readonly deny?: string;
+  /** Accept, and say this in the log. */
+  readonly note?: string;
+}
+export type RevocationCheck = (leaf: X509Certificate, chain: readonly X509Certificate[]) => Promise<RevocationAnswer>;
 
 /** What the handshake decided for one connection; every request on it gets the same answer. */
 export interface ConnectionVerdict {
@@ -52,13 +63,14 @@ export function clientCertInfo(leaf: X509Certificate): ClientCertInfo {
   };
 }
 
-export function handleRequest(
+export async function handleRequest(
   req: IncomingMessage,
   res: ServerResponse,
   conn: ConnectionVerdict | undefined,
   routes: () => GatewayRoute[],
   onRequest: ((log: GatewayRequestLog) => void) | undefined,
-): void {
+  revocation?: RevocationCheck,
+): Promise<void> {
   const method = req.method ?? 'GET';
   const path = new URL(req.url ?? '/', 'https://gateway.invalid').pathname;
   const base = {at: Date.now(), method, path, subject: conn?.leaf ? dn(conn.leaf.subject) : undefined, truststoreVersion: conn?.truststoreVersion};
@@ -77,6 +89,20 @@ export function handleRequest(
     send(403, {message: 'Forbidden'}, 'ForbiddenException', {accepted: false, reason: verdict.accepted ? undefined : verdict.reason});
     return;
   }
+  let note: string | undefined;
+  if (revocation) {
+    let answer: RevocationAnswer;
+    try {
+      answer = await revocation(conn.leaf, verdict.chain);
+    } catch (error) {
+      answer = {deny: `Access denied. Reason: the revocation check failed (${(error as Error).message}); a CRL-checking authorizer denies on error`};
+    }
+    if (answer.deny) {
+      send(403, {message: 'Forbidden'}, 'ForbiddenException', {accepted: false, reason: answer.deny});
+      return;
+    }
+    note = answer.note;
+  }
   const route = safeRoutes(routes).find((r) => r.method.toUpperCase() === method && r.path === path);
   if (!route) {
     send(403, {message: 'Missing Authentication Token'}, 'MissingAuthenticationTokenException', {
@@ -92,7 +118,7 @@ export function handleRequest(
     send(500, {message: 'Internal server error'}, undefined, {accepted: true, reason: `the route ${method} ${path} failed: ${(error as Error).message}`});
     return;
   }
-  send(answer.status, answer.body, undefined, {accepted: true});
+  send(answer.status, answer.body, undefined, {accepted: true, note});
 }
 
 function safeRoutes(routes: () => GatewayRoute[]): GatewayRoute[] {

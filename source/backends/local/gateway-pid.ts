@@ -9,6 +9,8 @@ export interface GatewayPid {
   readonly pid: number;
   readonly port: number;
   readonly startedAt: string;
+  /** Started with --check-revocation (refuses certificates its issuer's CRL lists). */
+  readonly checkRevocation?: boolean;
 }
 
 
@@ -23,8 +25,8 @@ export async function readGatewayPid(stateDir: string): Promise<GatewayPid | und
   }
 }
 
-export async function writeGatewayPid(stateDir: string, port: number): Promise<void> {
-  const data: GatewayPid = {pid: process.pid, port, startedAt: new Date().toISOString()};
+export async function writeGatewayPid(stateDir: string, port: number, options: {checkRevocation?: boolean} = {}): Promise<void> {
+  const data: GatewayPid = {pid: process.pid, port, startedAt: new Date().toISOString(), ...(options.checkRevocation ? {checkRevocation: true} : {})};
   await writePublicFile(path.join(stateDir, LOCAL.gatewayPidFile), `${JSON.stringify(data)}\n`);
 }
 

@@ -15,7 +15,7 @@ import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
 import {UserError} from '../../errors.js';
-import {type ConnectionVerdict, type GatewayRequestLog, type GatewayRoute, handleRequest} from './gateway-http.js';
+import {type ConnectionVerdict, type GatewayRequestLog, type GatewayRoute, type RevocationCheck, handleRequest} from './gateway-http.js';
 import {type ParsedTruststore, parseTruststore, verifyClientCertificate} from './gateway-verify.js';
 
 export type {ClientCertInfo, GatewayRequestLog, GatewayRoute} from './gateway-http.js';
@@ -39,6 +39,8 @@ export interface GatewayOptions {
   loadTruststore: () => TruststoreSnapshot | null | Promise<TruststoreSnapshot | null>;
   routes: () => GatewayRoute[];
   onRequest?: (log: GatewayRequestLog) => void;
+  /** Consulted for every accepted certificate (revoked ones: a log note, or 403 with --check-revocation). */
+  revocation?: RevocationCheck;
 }
 
 export interface RunningLocalGateway {
@@ -77,7 +79,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningLocalGatew
 
   const httpsServer = https.createServer(
     {...base, requestCert: true, rejectUnauthorized: false, handshakeTimeout: HANDSHAKE_TIMEOUT_MS},
-    (req, res) => handleRequest(req, res, verdicts.get(req.socket), o.routes, o.onRequest),
+    (req, res) => void handleRequest(req, res, verdicts.get(req.socket), o.routes, o.onRequest, o.revocation),
   );
   httpsServer.on('tlsClientError', () => undefined); // TLS 1.1, garbage, aborted handshakes: the client's problem
   httpsServer.on('secureConnection', (socket: tls.TLSSocket) => {

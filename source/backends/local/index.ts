@@ -11,8 +11,9 @@ import {type KeyMaterial, createRootCa, generateKey, issueServerCertificate} fro
 import type {CaInput, CaRecord, ClientInput, ClientRecord, DomainRecord, State, TruststoreVersion} from '../../state/schema.js';
 import {checkTruststore} from '../../truststore/index.js';
 import {writeFileAtomic, writePublicFile, writeSecretFile} from '../../util/fs.js';
-import type {Backend, BackendContext, EndpointHandle} from '../backend.js';
+import type {Backend, BackendContext, EndpointHandle, RevokeRequest, RevokeResult} from '../backend.js';
 import {ensureLocalCa, ensureLocalClient, keyFromPrivate} from '../local-cas.js';
+import {revokeWithLocalCa} from '../revocation.js';
 import {forgetResources, recordTruststoreVersion} from '../records.js';
 import {readGatewayPid} from './gateway-pid.js';
 import {detectCurl} from '../../shell/curl.js';
@@ -157,10 +158,16 @@ export class LocalBackend implements Backend {
     return ensureLocalClient(ctx, input, passphrase, (alg) => this.#keys.take(alg));
   }
 
-  async openEndpoint(ctx: BackendContext): Promise<EndpointHandle> {
+  async revokeCertificate(ctx: BackendContext, request: RevokeRequest): Promise<RevokeResult> {
+    return revokeWithLocalCa(ctx, request);
+  }
+
+  async openEndpoint(ctx: BackendContext, options: {checkRevocation?: boolean} = {}): Promise<EndpointHandle> {
     const state = ctx.state();
+    const checkRevocation = Boolean(options.checkRevocation);
     const running = await readGatewayPid(ctx.stateDir);
-    if (running && state.domain) {
+    // A running gateway is used only when it checks revocation the same way; else the checks get their own.
+    if (running && state.domain && Boolean(running.checkRevocation) === checkRevocation) {
       ctx.log(`using the gateway already running (pid ${running.pid}, port ${running.port})`);
       return {
         url: endpointUrl(state.domain.name, running.port, state.inputs.resourcePath),
@@ -169,18 +176,21 @@ export class LocalBackend implements Backend {
         close: async () => {},
       };
     }
-    const onRequest = (log: {at: number; path: string; status: number; accepted: boolean; subject?: string; reason?: string}) =>
-      ctx.emit({type: 'gateway-request', at: log.at, path: log.path, status: log.status, accepted: log.accepted, subject: log.subject, reason: log.reason});
+    const onRequest = (log: {at: number; path: string; status: number; accepted: boolean; subject?: string; reason?: string; note?: string}) => {
+      ctx.emit({type: 'gateway-request', at: log.at, path: log.path, status: log.status, accepted: log.accepted, subject: log.subject, reason: log.reason ?? log.note});
+      if (log.note) ctx.log(`gateway: ${log.note}`, 'warn');
+      else if (!log.accepted && log.reason && /revoked|CRL/.test(log.reason)) ctx.log(`gateway: ${log.reason}`);
+    };
     let gateway;
     try {
-      gateway = await startLocalGateway(ctx.stateDir, state, {port: state.inputs.port, onRequest});
+      gateway = await startLocalGateway(ctx.stateDir, state, {port: running ? 0 : state.inputs.port, onRequest, checkRevocation});
     } catch (error) {
       if (!portInUse(error)) throw error;
       // Another program holds the usual port: serve on a free one for these checks.
-      gateway = await startLocalGateway(ctx.stateDir, state, {port: 0, onRequest});
+      gateway = await startLocalGateway(ctx.stateDir, state, {port: 0, onRequest, checkRevocation});
       ctx.log(`port ${state.inputs.port} is busy; the checks use port ${gateway.port}`, 'warn');
     }
-    ctx.log(`local gateway listening on 127.0.0.1:${gateway.port}`);
+    ctx.log(`local gateway listening on 127.0.0.1:${gateway.port}${checkRevocation ? ' (checking each client certificate against its issuer\'s CRL)' : ''}`);
     return gateway;
   }
 

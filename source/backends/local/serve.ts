@@ -10,6 +10,7 @@ import type {State} from '../../state/schema.js';
 import {type GatewayRequestLog, type GatewayRoute, type TruststoreSnapshot, startGateway} from './gateway.js';
 import {LOCAL, type LocalApiFile, type LocalDomainFile} from './layout.js';
 import {LocalObjectStore} from './object-store.js';
+import {revocationCheck} from './gateway-revocation.js';
 
 export interface RunningGateway {
   readonly port: number;
@@ -36,7 +37,7 @@ export function endpointUrl(domain: string, port: number, resourcePath: string):
 export async function startLocalGateway(
   stateDir: string,
   state: State,
-  o: {port: number; onRequest?: (log: GatewayRequestLog) => void},
+  o: {port: number; onRequest?: (log: GatewayRequestLog) => void; checkRevocation?: boolean},
 ): Promise<RunningGateway> {
   const domain = state.domain;
   if (!domain?.serverCertificate || !domain.serverKey || !state.api?.id) {
@@ -85,7 +86,7 @@ export async function startLocalGateway(
         },
       }),
     }));
-  const gateway = await startGateway({port: o.port, serverName: domain.name, serverCertPem, serverKeyPem, loadTruststore, routes, onRequest: o.onRequest});
+  const gateway = await startGateway({port: o.port, serverName: domain.name, serverCertPem, serverKeyPem, loadTruststore, routes, onRequest: o.onRequest, revocation: revocationCheck(stateDir, Boolean(o.checkRevocation))});
   return {
     port: gateway.port,
     url: endpointUrl(domain.name, gateway.port, state.inputs.resourcePath),

@@ -3,6 +3,7 @@
  * next. It is printed as plain lines after the live panes are gone (Ink would hard-wrap long lines,
  * which breaks a copied curl command); --plain prints the same lines.
  */
+import {commandLine} from '../../util/invocation.js';
 import {day, shortFingerprint} from '../format.js';
 import {type ResourcesView, caTree} from './resources.js';
 
@@ -48,7 +49,7 @@ export function completionLines(m: CompletionModel, paint: Paint = noPaint): str
 
   h('Clients');
   for (const c of m.resources.clients) {
-    out.push(`  ${paint(c.name, 'accent')} ← ${c.issuer}${c.created ? '' : '  (not issued)'}${c.revokedAt ? paint(`  (revoked ${c.revokedAt.slice(0, 10)})`, 'warn') : ''}`);
+    out.push(`  ${paint(c.name, 'accent')} ← ${c.issuer}${c.created ? '' : '  (not issued)'}${c.revokedAt ? paint(`  (revoked ${c.revokedAt.slice(0, 10)}; API Gateway still lets it in)`, 'warn') : ''}`);
     if (c.certificate) out.push(`    certificate  ${c.certificate}`);
     if (c.key) out.push(`    key          ${c.key} (encrypted, mode 0600)`);
     if (c.passphraseFile) out.push(`    passphrase   ${c.passphraseFile} (mode 0600)`);
@@ -56,7 +57,7 @@ export function completionLines(m: CompletionModel, paint: Paint = noPaint): str
   }
 
   if (m.curl.length > 0) {
-    h(m.backend === 'local' ? 'Try it (start the gateway first: mtls-wizard gateway)' : 'Try it');
+    h(m.backend === 'local' ? `Try it (start the gateway first: ${commandLine('gateway')})` : 'Try it');
     for (const c of m.curl) out.push(`  ${paint(`# ${c.label}: expect ${c.expect}`, 'muted')}`, `  ${c.command}`);
   }
 

@@ -91,10 +91,9 @@ export function resourcesOf(state: State, stateDir?: string): ResourcesView {
     }),
     warnings: ts.warnings,
   };
-  const plannedClients = new Set(state.inputs.clients.map((c) => c.name));
-  // Clients outside the plan (added after the walkthrough) come after the planned ones.
-  const extraClients = Object.values(state.clients).filter((c) => !plannedClients.has(c.name)).map((c) => ({name: c.name, issuer: c.issuer}));
-  const clients = [...state.inputs.clients, ...extraClients].map((input): ClientView => {
+  // The walkthrough's clients, then those added with `client add`.
+  const added = Object.values(state.clients).filter((c) => !state.inputs.clients.some((i) => i.name === c.name));
+  const clients = [...state.inputs.clients, ...added].map((input): ClientView => {
     const c = state.clients[input.name];
     return {
       name: input.name,
@@ -106,17 +105,12 @@ export function resourcesOf(state: State, stateDir?: string): ResourcesView {
       key: file(c?.key),
       passphraseFile: file(c?.passphraseFile),
       p12: Object.fromEntries(Object.entries(c?.p12 ?? {}).map(([kind, p]) => [kind, file(p) ?? p])),
-      ...(revokedAt(c) ? {revokedAt: revokedAt(c)} : {}),
+      ...(c?.revokedAt ? {revokedAt: c.revokedAt} : {}),
     };
   });
   return {cas, truststore, clients};
 }
 
-/** clients[name].revokedAt (issue 9; the field joins the schema with the client commands). */
-function revokedAt(c: State['clients'][string] | undefined): string | undefined {
-  const value = (c as {revokedAt?: unknown} | undefined)?.revokedAt;
-  return typeof value === 'string' ? value : undefined;
-}
 
 export interface TreeLine {
   /** Drawing in front of the name, e.g. "│  └─ ". */

@@ -4,11 +4,16 @@
  *    client1 is refused, because the chain does not reach a root. Adding the root fixes it.
  * 2. Adding intermediateCA2's whole chain, rootCA included, to a truststore that already has rootCA:
  *    refused as a duplicate. The truststore-update step that follows adds only what is missing.
+ * 3. Revocation (after connect-2): a throwaway client is issued and revoked, and still gets in, because API
+ *    Gateway checks no CRL; then the local gateway's CRL check (a CRL-checking authorizer) refuses it. It stays
+ *    listed as REVOKED. On aws the revocation is real (RevokeCertificate); the authorizer is explained, not deployed.
  */
 import {UserError} from '../../errors.js';
+import type {CheckResult} from '../../state/schema.js';
 import {checkTruststore} from '../../truststore/index.js';
 import {caChainPem, readStateFile} from '../chains.js';
 import {clientCheck, runChecks} from '../checks.js';
+import {REVOCATION_GAP, addClient, revokeClient} from '../../lifecycle/clients.js';
 import {STEP_INFO} from '../plan-info.js';
 import type {Step, StepContext} from '../step.js';
 
@@ -75,5 +80,59 @@ export const lessonDuplicateStep: Step = {
   ...STEP_INFO['lesson-duplicate'],
   async run(ctx) {
     await duplicate(ctx);
+  },
+};
+
+/** The throwaway client of the revocation lesson (with the workshop prefix, like every name). */
+export function revocationLessonClient(prefix: string): string {
+  return prefix ? `${prefix}-revoked-demo` : 'revoked-demo';
+}
+
+async function revocation(ctx: StepContext): Promise<void> {
+  const state = ctx.state();
+  const name = revocationLessonClient(state.inputs.prefix);
+  const issuer = state.inputs.clients.at(-1)!.issuer;
+  const lc = {ctx, backend: ctx.backend, secrets: ctx.secrets};
+  const existing = state.clients[name];
+  // A re-run after a crash: a client already issued (PKCS#12 written) is not added again.
+  if (!(existing?.certificate && existing.p12)) await addClient(lc, {name, issuer});
+  ctx.log(`lesson: ${name} issued by ${issuer}; now revoke it (keyCompromise)`);
+  const revoked = await revokeClient(lc, {name, reason: 'keyCompromise'});
+  if (revoked.crl) ctx.output('CRL', revoked.crl);
+  ctx.output('revoked client', name);
+
+  const results: CheckResult[] = [];
+  const gap = await ctx.backend.openEndpoint(ctx);
+  try {
+    const [result] = await runChecks(ctx, ctx.secrets, gap, [clientCheck(name)]);
+    results.push(result!);
+    if (!result?.ok) throw new UserError({what: 'the lesson did not show the gap', why: `the revoked ${name} was not let in (HTTP ${result?.httpStatus || 'none'})`, fix: 'check the endpoint with `mtls-wizard connect`'});
+    ctx.log(`the gap: ${name} is revoked, yet it got in (HTTP 200). API Gateway checks no CRL and no OCSP`, 'warn');
+  } finally {
+    await gap.close();
+  }
+  if (ctx.backend.kind === 'local') {
+    const checking = await ctx.backend.openEndpoint(ctx, {checkRevocation: true});
+    try {
+      const [result] = await runChecks(ctx, ctx.secrets, checking, [{...clientCheck(name), expected: 403}]);
+      results.push({...result!, name: `${name} (CRL check)`});
+      if (!result?.ok) throw new UserError({what: 'the lesson did not show the CRL check', why: `${name} was not refused by the CRL-checking gateway (HTTP ${result?.httpStatus || 'none'})`, fix: 'check the CRL with `openssl crl -in <crl> -noout -text`'});
+      ctx.log(`closed: with the CRL check (--check-revocation, as a Lambda authorizer would do it) ${name} gets 403`);
+    } finally {
+      await checking.close();
+    }
+  } else {
+    ctx.log('on AWS the gap is closed by a Lambda REQUEST authorizer that checks the CRL; the wizard explains it but does not deploy one', 'warn');
+  }
+  ctx.log(REVOCATION_GAP);
+  await ctx.update((draft) => {
+    draft.checks['lesson-revocation'] = results;
+  });
+}
+
+export const lessonRevocationStep: Step = {
+  ...STEP_INFO['lesson-revocation'],
+  async run(ctx) {
+    await revocation(ctx);
   },
 };

@@ -16,6 +16,7 @@ import {
   IssueCertificateCommand,
   ListCertificateAuthoritiesCommand,
   ListTagsCommand,
+  RevokeCertificateCommand,
   UpdateCertificateAuthorityCommand,
 } from '@aws-sdk/client-acm-pca';
 import {mockClient} from 'aws-sdk-client-mock';
@@ -63,6 +64,8 @@ export class FakePca {
   /** IssueCertificate's token: AWS returns the same certificate for a repeat within 5 minutes. */
   honourIssueTokens = true;
   csrPendingPolls = 0;
+  /** Serials revoked per CA ARN (as the fake found them: plain lowercase hex), with the reason. */
+  readonly revoked = new Map<string, Map<string, string>>();
 
   constructor(readonly core: Core) {}
 
@@ -74,6 +77,7 @@ export class FakePca {
     m.on(GetCertificateAuthorityCsrCommand as never).callsFake(h('GetCertificateAuthorityCsr', (i: any) => this.csr(this.ca(i.CertificateAuthorityArn))));
     m.on(IssueCertificateCommand as never).callsFake(h('IssueCertificate', (i: any) => this.issue(i)));
     m.on(GetCertificateCommand as never).callsFake(h('GetCertificate', (i: any) => this.getCertificate(i)));
+    m.on(RevokeCertificateCommand as never).callsFake(h('RevokeCertificate', (i: any) => this.revoke(i)));
     m.on(ImportCertificateAuthorityCertificateCommand as never).callsFake(h('ImportCertificateAuthorityCertificate', (i: any) => this.import(i)));
     m.on(GetCertificateAuthorityCertificateCommand as never).callsFake(
       h('GetCertificateAuthorityCertificate', (i: any) => {
@@ -183,6 +187,27 @@ export class FakePca {
     ca.certificatePem = certificate;
     ca.chainPem = chain;
     ca.status = 'ACTIVE';
+    return {};
+  }
+
+  /**
+   * RevokeCertificate as documented: the issuing CA's ARN, a hexadecimal serial of a certificate that CA issued,
+   * a reason of the PCA enum; the CA ACTIVE or DISABLED; a repeat is RequestAlreadyProcessedException.
+   */
+  revoke(i: any) {
+    const ca = this.ca(i.CertificateAuthorityArn);
+    if (ca.status !== 'ACTIVE' && ca.status !== 'DISABLED') throw awsError('InvalidStateException', `the CA is ${ca.status}`);
+    const reasons = ['UNSPECIFIED', 'KEY_COMPROMISE', 'CERTIFICATE_AUTHORITY_COMPROMISE', 'AFFILIATION_CHANGED', 'SUPERSEDED', 'CESSATION_OF_OPERATION', 'PRIVILEGE_WITHDRAWN', 'A_A_COMPROMISE'];
+    if (!reasons.includes(i.RevocationReason)) throw awsError('ValidationException', `RevocationReason ${i.RevocationReason} is not valid`);
+    const serial = String(i.CertificateSerial ?? '');
+    if (serial.length === 0 || serial.length > 128 || !/^[0-9a-fA-F:]+$/.test(serial)) throw awsError('InvalidRequestException', 'CertificateSerial must be in hexadecimal format');
+    const plain = serial.replaceAll(':', '').toLowerCase().replace(/^(00)+(?=..)/, '');
+    const issued = [...this.certificates.values()].find((c) => c.caArn === ca.arn && parseCertificate(c.pem).serial.replace(/^(00)+(?=..)/, '') === plain);
+    if (!issued) throw awsError('ResourceNotFoundException', `Could not find certificate with serial ${serial}`);
+    const list = this.revoked.get(ca.arn) ?? new Map<string, string>();
+    if (list.has(plain)) throw awsError('RequestAlreadyProcessedException', 'Your request has already been completed.');
+    list.set(plain, i.RevocationReason);
+    this.revoked.set(ca.arn, list);
     return {};
   }
 
