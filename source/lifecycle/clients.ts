@@ -12,6 +12,7 @@
  */
 import {copyFile, mkdir, rm} from 'node:fs/promises';
 import path from 'node:path';
+import {isTrusted} from './trust.js';
 import type {Backend, BackendContext} from '../backends/backend.js';
 import {UserError} from '../errors.js';
 import {REVOCATION_REASONS, type RevocationReason} from '../pki/revocation-reasons.js';
@@ -58,25 +59,9 @@ export const REVOCATION_GAP =
 
 // ---------------------------------------------------------------- list
 
-/** Names of the CAs from caName up to its root. */
-function chainNames(state: State, caName: string): string[] {
-  const names: string[] = [];
-  for (let name: string | null = caName; name !== null && !names.includes(name); name = state.cas[name]?.parent ?? null) names.push(name);
-  return names;
-}
-
-/** True when every CA from the issuer up to its root is in the pinned truststore version. */
+/** True when every CA from the issuer up to its root is in the pinned truststore version (lifecycle/trust.ts decides). */
 export function issuerTrusted(state: State, issuer: string): boolean {
-  const ts = state.truststore;
-  const pinned = ts?.versions.find((v) => v.versionId === ts.pinnedVersion);
-  if (!pinned) return false;
-  const chain = chainNames(state, issuer);
-  const root = state.cas[chain.at(-1)!];
-  if (!root || root.parent !== null) return false;
-  return chain.every((name) => {
-    const fp = state.cas[name]?.fingerprint;
-    return Boolean(fp && pinned.fingerprints.includes(fp));
-  });
+  return isTrusted(state, issuer);
 }
 
 export function clientStatus(client: ClientRecord, now: Date): ClientStatus | null {

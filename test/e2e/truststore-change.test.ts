@@ -142,7 +142,7 @@ describe('truststore add FILE (a partner CA chain made by openssl)', () => {
       [['truststore', 'add', issuingOnly], /does not reach a self-signed root: the issuer of O=Partner Inc, CN=Partner Issuing CA \(O=Partner Inc, CN=Partner Root CA\) is neither in the file nor in the truststore/],
       [['truststore', 'add', path.join(root, 'missing.pem')], /cannot read .*missing\.pem: no such file/],
       [['truststore', 'remove', 'noSuchCA', '--yes'], /cannot remove "noSuchCA" from the truststore: there is no CA of that name; the CAs are rootCA, intermediateCA0/],
-      [['truststore', 'remove', 'rootCA', '--yes'], /cannot remove rootCA from the truststore: it would remove the last CA \(with intermediateCA0, intermediateCA1, intermediateCA2 below it\).*mtls-wizard teardown.*truststoreUri/],
+      [['truststore', 'remove', 'rootCA', '--yes'], /cannot remove rootCA from the truststore: it would remove the last CA \(with intermediateCA0, intermediateCA1, intermediateCA2 below it\).*(?:mtls-wizard|node \S*dist\/cli\.js) teardown.*truststoreUri/],
       [['truststore', 'remove', 'intermediateCA1'], /truststore remove intermediateCA1 needs confirmation: there is no terminal to ask on. Fix: add --yes/],
     ];
     const before = await snapshot(dir);
@@ -214,7 +214,7 @@ describe('the state lock', () => {
       const before = await snapshot(dir);
       const second = await runBuilt(['truststore', 'remove', 'intermediateCA1', '--yes', '--state-dir', dir]);
       expect(second.code).toBe(1);
-      expect(second.stderr).toMatch(/the state dir .* is in use: mtls-wizard truststore add \(pid \d+/);
+      expect(second.stderr).toMatch(/the state dir .* is in use: (?:mtls-wizard|node \S*dist\/cli\.js) truststore add \(pid \d+/);
       expect(await snapshot(dir)).toEqual(before);
     } finally {
       await holder.kill();

@@ -32,6 +32,6 @@ describe('partner CAs and revoked clients', () => {
   it('the completion screen says so too', () => {
     const text = completionLines(buildCompletion(state(), '/tmp/x')).join('\n');
     expect(text).toMatch(/Partner-Issuing-CA {2}partner CA · CN=Partner-Issuing-CA/);
-    expect(text).toMatch(/client1 ← intermediateCA0 {2}\(revoked 2026-05-02\)/);
+    expect(text).toMatch(/client1 ← intermediateCA0 {2}\(revoked 2026-05-02; API Gateway still lets it in\)/);
   });
 });
