@@ -11,6 +11,9 @@ Examples
   mtls-wizard gateway                  serve the local gateway and print the curl commands
   mtls-wizard connect                  repeat the curl checks (accepted and rejected cases)
   mtls-wizard truststore check FILE    check a PEM bundle against API Gateway's truststore rules
+  mtls-wizard explain CLIENT_CERT      why 403? would API Gateway accept it, and if not, the fix
+  mtls-wizard inspect FILE             a certificate, bundle, key or PKCS#12 file, field by field
+  mtls-wizard diagram --out setup.svg  the CA tree, truststore and clients as a picture (or --format mermaid)
   mtls-wizard teardown --yes           remove what the walkthrough made
   mtls-wizard reset --yes              delete the state dir and start over
 
@@ -20,6 +23,10 @@ Commands
   connect     run the connection checks with real curl
   gateway     serve the local mTLS gateway in the foreground (local backend)
   truststore  \`truststore check FILE [--json]\`
+  explain     \`explain CLIENT_CERT [--truststore FILE] [--chain FILE] [--at DATE] [--json]\`: exit 0 accepted,
+              1 not, 2 bad input; default truststore: the walkthrough's pinned version
+  inspect     \`inspect FILE [--json] [--passphrase-file F] [--certificate CERT] [--at DATE]\` (PEM or DER)
+  diagram     \`diagram [--format svg|mermaid] [--out FILE]\`: to standard output without --out
   teardown    remove the resources (local files or AWS resources)
   reset       delete the state directory
 

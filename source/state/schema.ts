@@ -107,6 +107,8 @@ export const caRecordSchema = z.object({
   /** AWS: ARN of the certificate issued for this CA. */
   certificateArn: z.optional(z.string()),
   issueToken: z.optional(z.string()),
+  /** A partner CA (no key): its certificate only (issue 9). */
+  external: z.optional(z.boolean()),
 });
 export type CaRecord = z.infer<typeof caRecordSchema>;
 
@@ -128,6 +130,9 @@ export const clientRecordSchema = z.object({
   notAfter: z.optional(isoDate),
   arn: z.optional(z.string()),
   token: z.optional(z.string()),
+  /** Set by `client revoke` (issue 9). */
+  revokedAt: z.optional(isoDate),
+  revocationReason: z.optional(z.string()),
 });
 export type ClientRecord = z.infer<typeof clientRecordSchema>;
 
