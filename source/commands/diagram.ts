@@ -3,7 +3,7 @@
  * without --out; the file is written atomically. Thin: the model and writers live in source/diagram/.
  */
 import path from 'node:path';
-import {UsageError} from '../errors.js';
+import {UsageError, UserError} from '../errors.js';
 import {diagramModel} from '../diagram/model.js';
 import {diagramMermaid} from '../diagram/mermaid.js';
 import {diagramSvg} from '../diagram/svg.js';
@@ -25,7 +25,13 @@ export async function diagramCommand(o: Options, io: IO): Promise<number> {
     return 0;
   }
   const out = path.resolve(o.explain.out);
-  await writeFileAtomic(out, text);
+  try {
+    await writeFileAtomic(out, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? `the folder ${path.dirname(out)} does not exist` : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(code ?? error);
+    throw new UserError({what: `failed to write the diagram to ${out}`, why, fix: 'pass --out with a file path in an existing, writable folder', field: 'out'});
+  }
   io.stderr(`wrote ${out} (${format})`);
   return 0;
 }

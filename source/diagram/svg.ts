@@ -38,7 +38,7 @@ export function diagramSvg(model: DiagramModel): string {
   };
   for (const root of forest(model)) place(root, 0);
 
-  const width = Math.max(1100, slot * (BOX_W + GAP) + GAP);
+  const width = Math.max(1400, slot * (BOX_W + GAP) + GAP);
   const height = Math.max(...placed.map((p) => p.y + boxHeight(p)), TOP) + 60;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="title">`,
@@ -50,7 +50,7 @@ export function diagramSvg(model: DiagramModel): string {
   const domain = model.domain ? `Domain ${model.domain.name} → truststore version ${model.domain.version ?? '(none pinned)'}` : 'No custom domain yet';
   out.push(`<rect x="${GAP}" y="80" width="${width - 2 * GAP}" height="50" rx="8" fill="#e8eefc" stroke="#0d2c6b" stroke-width="3"/>`);
   out.push(`<text x="${GAP + 20}" y="115" font-size="26" font-weight="bold">${esc(domain)}</text>`);
-  out.push(`<text x="${GAP}" y="170" font-size="20">Solid thick border: in the pinned truststore · dashed border: not in it · clients sit under the CA that issued them</text>`);
+  out.push(`<text x="${GAP}" y="170" font-size="20">Square boxes: CAs (thick solid border: in the pinned truststore; dashed: not in it) · rounded boxes: clients, under their issuer</text>`);
   for (const [parent, child] of edges) {
     out.push(`<line x1="${parent.x}" y1="${parent.y + boxHeight(parent)}" x2="${child.x}" y2="${child.y}" stroke="#333333" stroke-width="3"/>`);
   }
@@ -89,7 +89,8 @@ function box(p: Placed): string[] {
   const revoked = p.node.kind === 'client' && p.node.client.revoked !== null;
   const fill = revoked ? '#fde8e8' : trusted ? '#e3f2e6' : p.node.kind === 'client' ? '#f4f4f4' : '#ffffff';
   const stroke = revoked ? '#8b0000' : trusted ? '#14501f' : '#444444';
-  const style = trusted ? 'stroke-width="6"' : 'stroke-width="3" stroke-dasharray="12 8"';
+  const dashed = p.node.kind === 'ca' ? !trusted : revoked;
+  const style = trusted ? 'stroke-width="6"' : dashed ? 'stroke-width="3" stroke-dasharray="12 8"' : 'stroke-width="2"';
   const rx = p.node.kind === 'client' ? 30 : 6;
   const out = [`<rect x="${left}" y="${p.y}" width="${BOX_W}" height="${h}" rx="${rx}" fill="${fill}" stroke="${stroke}" ${style}/>`];
   p.lines.forEach((line, i) => {
