@@ -33,6 +33,7 @@ export function buildCompletion(state: State, stateDir: string, o: {passphraseFi
     ...(state.backend === 'local' ? [{command: `mtls-wizard gateway${flag}`, what: 'serve the gateway, then paste a curl command above'}] : []),
     {command: `mtls-wizard connect${flag}`, what: 'run the accepted and rejected checks again'},
     {command: `mtls-wizard status${flag}`, what: 'see every step, CA, file and the endpoint'},
+    {command: `mtls-wizard diagram${flag} --out setup.svg`, what: 'draw the CA tree, truststore and clients (or --format mermaid)'},
     {command: `mtls-wizard teardown${flag}`, what: state.backend === 'aws' ? 'remove the AWS resources (stops the monthly CA cost)' : 'remove what the walkthrough made'},
     {command: `mtls-wizard reset${flag}`, what: 'delete the state directory and start over'},
   ];
