@@ -3,11 +3,11 @@
  * the truststore as the only trust anchors (-CAfile, no -untrusted: API Gateway ignores what a client sends),
  * -auth_level 2 (RSA ≥ 2048, SHA-256: 112-bit security), -verify_depth 3 (a root and up to 3 intermediates).
  */
-import {writeFile} from 'node:fs/promises';
+import {readFile, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {type Issued, type TestPki, makeTestPki} from '../local/openssl-fixtures.js';
-import {openssl} from '../pki/openssl.js';
+import {openssl, opensslOk} from '../pki/openssl.js';
 import {runCli} from '../helpers/cli.js';
 
 let pki: TestPki;
@@ -175,6 +175,22 @@ describe('explain: would API Gateway let this client certificate in? (openssl ve
     expect(opensslVerify(pki.rogueClient.cert, truststore).output).toContain('path length constraint exceeded');
     const {verdict} = await explain(pki.rogueClient.cert, truststore);
     expect(verdict.failures.map((f) => [f.rule, f.subject])).toEqual([['ca-constraints', 'CN=intermediateCA0, O=mtls-wizard tests']]);
+  });
+
+  it('says when a CA in the truststore has the issuer\'s name but did not sign the certificate', async () => {
+    // Another "intermediateCA0" (same subject, its own key), signed by the same root.
+    const dir = pki.dir;
+    opensslOk(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', path.join(dir, 'twin.key')]);
+    opensslOk(['req', '-new', '-key', path.join(dir, 'twin.key'), '-subj', '/CN=intermediateCA0/O=mtls-wizard tests', '-out', path.join(dir, 'twin.csr')]);
+    await writeFile(path.join(dir, 'twin.ext'), 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n');
+    opensslOk(['x509', '-req', '-in', path.join(dir, 'twin.csr'), '-CA', pki.rootCa.cert, '-CAkey', pki.rootCa.key, '-set_serial', '0x7777', '-days', '100', '-sha256', '-extfile', path.join(dir, 'twin.ext'), '-out', path.join(dir, 'twin.pem')]);
+    const truststore = path.join(dir, 'twin.truststore.pem');
+    await writeFile(truststore, (await readFile(path.join(dir, 'twin.pem'), 'utf8')) + pki.rootCa.certPem);
+    expect(opensslVerify(pki.client1.cert, truststore).ok).toBe(false);
+    const {code, verdict} = await explain(pki.client1.cert, truststore);
+    expect(code).toBe(1);
+    expect(verdict.failures.map((f) => f.rule)).toEqual(['signature']);
+    expect(verdict.failures[0]!.message).toMatch(/was not signed by the CN=intermediateCA0, O=mtls-wizard tests in the truststore \S+: a certificate with that subject is there, but its key does not verify the signature/);
   });
 
   it('reads a DER client certificate as well as PEM', async () => {

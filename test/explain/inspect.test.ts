@@ -155,6 +155,15 @@ describe('inspect and explain: bad input is one line and an exit code', () => {
     }
   });
 
+  it('diagram: a bad --format is a usage error (exit 2); no walkthrough is one line (exit 1)', async () => {
+    const format = await runCli(['diagram', '--format', 'png', '--state-dir', pki.dir]);
+    expect(format.code).toBe(2);
+    expect(oneLine(format)).toMatch(/bad value for --format: "png": it must be svg or mermaid/);
+    const none = await runCli(['diagram', '--state-dir', path.join(pki.dir, 'none')]);
+    expect(none.code).toBe(1);
+    expect(oneLine(none)).toMatch(/nothing to draw in .*none: there is no walkthrough there/);
+  });
+
   it('explain: missing file, not a certificate, truncated, bad --at → exit 2', async () => {
     const truststore = path.join(pki.dir, 'ts.pem');
     await writeFile(truststore, pki.truststorePem);
