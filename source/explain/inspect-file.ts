@@ -6,11 +6,10 @@
 import {createPrivateKey} from 'node:crypto';
 import {UserError} from '../errors.js';
 import {readTlv, nth, oidOf} from '../pki/der-read.js';
-import {parseCertificate} from '../pki/inspect.js';
+import {parseCertificate, readCertificate} from '../pki/inspect.js';
 import {describeEncryption} from '../pki/key-encryption.js';
 import {describeKey, keyMatchesCertificate} from '../pki/keys.js';
 import {isPkcs12, readPkcs12} from '../pki/pkcs12-read.js';
-import {readCertificate} from '../pki/inspect.js';
 import {x509} from '../pki/x509.js';
 import {IssuerIndex} from '../truststore/chain.js';
 import {checkTruststore} from '../truststore/check.js';
