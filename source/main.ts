@@ -52,6 +52,12 @@ export async function main(argv: readonly string[], io: IO): Promise<number> {
         const {truststoreCheck} = await import('./commands/truststore-check.js');
         return await truststoreCheck(file, {json: o.json}, {stdout: io.stdout, stderr: io.stderr});
       }
+      case 'inspect':
+        return await (await import('./commands/inspect.js')).inspectCommand(o, io);
+      case 'explain':
+        return await (await import('./commands/explain.js')).explainCommand(o, io);
+      case 'diagram':
+        return await (await import('./commands/diagram.js')).diagramCommand(o, io);
     }
   } catch (error) {
     return reportError(error, io);

@@ -16,6 +16,9 @@ Examples
   mtls-wizard client add client3       issue one more client certificate (--issuer CA, --validity-days N)
   mtls-wizard client revoke client3 --yes   revoke it (--reason keyCompromise); API Gateway does not check
   mtls-wizard gateway --check-revocation    the local gateway as a CRL-checking authorizer would answer
+  mtls-wizard explain CLIENT_CERT      why 403? would API Gateway accept it, and if not, the fix
+  mtls-wizard inspect FILE             a certificate, bundle, key or PKCS#12 file, field by field
+  mtls-wizard diagram --out setup.svg  the CA tree, truststore and clients as a picture (or --format mermaid)
   mtls-wizard teardown --yes           remove what the walkthrough made
   mtls-wizard reset --yes              delete the state dir and start over
 
@@ -26,6 +29,10 @@ Commands
   gateway     serve the local mTLS gateway in the foreground (local backend)
   truststore  \`truststore check FILE [--json]\`, \`truststore add FILE\`, \`truststore remove CA [--yes]\`
   client      \`client add NAME\`, \`client list\`, \`client revoke NAME\`, \`client renew NAME\`
+  explain     \`explain CLIENT_CERT [--truststore FILE] [--chain FILE] [--at DATE] [--json]\`: exit 0 accepted,
+              1 not, 2 bad input; default truststore: the walkthrough's pinned version
+  inspect     \`inspect FILE [--json] [--passphrase-file F] [--certificate CERT] [--at DATE]\` (PEM or DER)
+  diagram     \`diagram [--format svg|mermaid] [--out FILE]\`: to standard output without --out
   teardown    remove the resources (local files or AWS resources)
   reset       delete the state directory
 

@@ -9,7 +9,7 @@ import {ALL_STEP_IDS, KEY_ALGORITHMS, STEP_IDS, type StepId} from '../state/cons
 import type {ConfigFile} from './config-file.js';
 import {type InputChoices, checkChoices, defaultChoices} from '../wizard/inputs.js';
 
-export const COMMANDS = ['run', 'status', 'reset', 'connect', 'gateway', 'teardown', 'truststore', 'client'] as const;
+export const COMMANDS = ['run', 'status', 'reset', 'connect', 'gateway', 'teardown', 'truststore', 'client', 'inspect', 'explain', 'diagram'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** Flag name → type; the same names in camelCase are the --config file's fields. */
@@ -47,6 +47,12 @@ const FLAGS = {
   issuer: {type: 'string'},
   'validity-days': {type: 'string'},
   reason: {type: 'string'},
+  truststore: {type: 'string'},
+  chain: {type: 'string'},
+  at: {type: 'string'},
+  certificate: {type: 'string'},
+  format: {type: 'string'},
+  out: {type: 'string'},
 } as const;
 
 type FlagName = keyof typeof FLAGS;
@@ -68,6 +74,9 @@ const ALLOWED: Record<Command, FlagName[]> = {
   teardown: [...GLOBAL, 'region', 'profile', 'dry-run'],
   truststore: GLOBAL,
   client: [...GLOBAL, 'issuer', 'validity-days', 'passphrase-file', 'reason'],
+  inspect: [...GLOBAL, 'passphrase-file', 'certificate', 'at'],
+  explain: [...GLOBAL, 'truststore', 'chain', 'at'],
+  diagram: [...GLOBAL, 'format', 'out'],
 };
 
 export interface Options {
@@ -95,6 +104,8 @@ export interface Options {
   readonly issuer?: string;
   readonly validityDays?: number;
   readonly reason?: string;
+  /** inspect / explain / diagram (issue 11): --truststore, --chain, --at, --certificate, --format, --out as given. */
+  readonly explain?: {readonly truststore?: string; readonly chain?: string; readonly at?: string; readonly certificate?: string; readonly format?: string; readonly out?: string};
   /** Inputs with defaults applied, validated. */
   readonly choices: InputChoices;
   /** Names of the inputs the user gave explicitly (flags or config), to compare with a stored walkthrough. */
@@ -151,7 +162,8 @@ export async function parseOptions(argv: readonly string[], env: NodeJS.ProcessE
     implicit = false;
   }
   const rest = positionals.slice(1);
-  if (command !== 'truststore' && command !== 'client' && rest.length > 0) {
+  const takesArguments = command === 'truststore' || command === 'client' || command === 'inspect' || command === 'explain';
+  if (!takesArguments && rest.length > 0) {
     throw new UsageError({what: `unexpected argument "${rest[0]}"`, why: `\`${command}\` takes no arguments`, fix: `see \`mtls-wizard ${command} --help\``});
   }
   for (const name of Object.keys(values) as FlagName[]) {
@@ -263,6 +275,7 @@ export async function parseOptions(argv: readonly string[], env: NodeJS.ProcessE
     ...(values.issuer !== undefined ? {issuer: values.issuer} : {}),
     ...(values['validity-days'] !== undefined ? {validityDays: parseInteger(values['validity-days'], 'validity-days')} : {}),
     ...(values.reason !== undefined ? {reason: values.reason} : {}),
+    explain: {truststore: values.truststore, chain: values.chain, at: values.at, certificate: values.certificate, format: values.format, out: values.out},
     choices,
     given,
   };

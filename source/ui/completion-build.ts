@@ -35,6 +35,7 @@ export function buildCompletion(state: State, stateDir: string, o: {passphraseFi
     ...(state.backend === 'local' ? [{command: commandLine(`gateway${flag}`), what: 'serve the gateway, then paste a curl command above'}] : []),
     {command: commandLine(`connect${flag}`), what: 'run the accepted and rejected checks again'},
     {command: commandLine(`status${flag}`), what: 'see every step, CA, file and the endpoint'},
+    {command: commandLine(`diagram${flag} --out setup.svg`), what: 'draw the CA tree, truststore and clients (or --format mermaid)'},
     {command: commandLine(`teardown${flag}`), what: state.backend === 'aws' ? (caSourceOf(state) === 'pca' ? 'remove the AWS resources (stops the monthly CA cost)' : 'remove the AWS resources and the files made here') : 'remove what the walkthrough made'},
     {command: commandLine(`reset${flag}`), what: 'delete the state directory and start over'},
   ];

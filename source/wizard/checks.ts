@@ -6,6 +6,7 @@ import path from 'node:path';
 import type {BackendContext, EndpointHandle} from '../backends/backend.js';
 import type {CheckResult, State} from '../state/schema.js';
 import {type CurlRequest, type CurlResult, curlCommand, detectCurl, pkcs12ProfileFor, runCurl} from '../shell/curl.js';
+import {explainLine} from '../explain/for-state.js';
 import {ensureOutsider} from './outsider.js';
 import {clientStatus, issuerTrusted} from '../lifecycle/clients.js';
 import type {Secrets} from './step.js';
@@ -112,7 +113,8 @@ export async function runChecks(ctx: BackendContext, secrets: Secrets, endpoint:
   const outcomes = await Promise.all(
     specs.map((spec, i) => ctx.call(`curl ${spec.name}`, undefined, () => runCurl(requests[i]!, {timeoutMs: 15_000, signal: ctx.signal, env: proxyBypass(endpoint)}))),
   );
-  return specs.map((spec, i) => {
+  const results: CheckResult[] = [];
+  for (const [i, spec] of specs.entries()) {
     const outcome = outcomes[i]!;
     const command = curlCommand(requests[i]!);
     const verdict = judge(spec, outcome, requests[i]!);
@@ -126,6 +128,10 @@ export async function runChecks(ctx: BackendContext, secrets: Secrets, endpoint:
     for (const line of outcome.keyLines) ctx.log(`curl ${spec.name}: ${line}`, 'info', {detail: true});
     const body = outcome.body.trim().slice(0, 160);
     ctx.log(`${ok ? '✓' : '✗'} ${spec.name}: HTTP ${outcome.httpStatus || '000'} (expected ${spec.expected})${body ? ` ${body}` : ''}${outcome.reason && !ok ? ` — ${outcome.reason}` : ''}`, ok ? 'info' : 'warn');
-    return result;
-  });
+    // Not only the status: what API Gateway's rules say about the certificate that was presented (issue 11).
+    const certificate = ok ? undefined : spec.kind === 'client' ? ctx.state().clients[spec.name]?.certificate : spec.kind === 'outsider' ? ctx.state().outsider?.certificate : undefined;
+    if (certificate) ctx.log(await explainLine(ctx.state(), ctx.stateDir, spec.name, certificate, ctx.now()), 'warn');
+    results.push(result);
+  }
+  return results;
 }

@@ -28,6 +28,10 @@ export interface TestPki {
   readonly outsiderCa: Issued;
   readonly outsider: Issued;
   readonly expired: Issued;
+  /** Valid from 2099 on: not yet valid. */
+  readonly notYetValid: Issued;
+  /** Issued by intermediateCA0 with extendedKeyUsage serverAuth only (no clientAuth). */
+  readonly serverOnly: Issued;
   readonly selfSigned: Issued;
   readonly weakRsa: Issued;
   readonly sha1: Issued;
@@ -113,6 +117,8 @@ async function build(dir: string): Promise<TestPki> {
   const outsiderCa = await selfSignedCert('outsiderCA', CA_EXT());
   const outsider = await issue('outsider', outsiderCa, CLIENT_EXT);
   const expired = await issueExpired(dir, 'expired', intermediateCa0, CLIENT_EXT);
+  const notYetValid = await issueExpired(dir, 'notYetValid', intermediateCa0, CLIENT_EXT, ['20990101000000Z', '21000101000000Z']);
+  const serverOnly = await issue('serverOnly', intermediateCa0, CLIENT_EXT.replace('clientAuth', 'serverAuth'));
   const selfSigned = await selfSignedCert('selfSigned', CLIENT_EXT.replace('keyid:always', 'keyid'));
   const weakRsa = await issue('weakRsa', intermediateCa0, CLIENT_EXT, {keyKind: 'rsa1024'});
   const sha1 = await issue('sha1', intermediateCa0, CLIENT_EXT, {digest: 'sha1'});
@@ -133,7 +139,7 @@ async function build(dir: string): Promise<TestPki> {
   await writeFile(server.cert, server.certPem + publicCa.certPem);
 
   return {
-    dir, rootCa, intermediateCa0, client1, outsiderCa, outsider, expired, selfSigned, weakRsa, sha1, deep, deepClient, fourClient, rogueCa, rogueClient, publicCa,
+    dir, rootCa, intermediateCa0, client1, outsiderCa, outsider, expired, notYetValid, serverOnly, selfSigned, weakRsa, sha1, deep, deepClient, fourClient, rogueCa, rogueClient, publicCa,
     client1FullChain: file('client1-fullchain.pem'),
     server: {...server, certPem: server.certPem + publicCa.certPem},
     truststorePem: intermediateCa0.certPem + rootCa.certPem,
@@ -147,8 +153,8 @@ function serial(): string {
   return (Date.now() * 1000 + counter).toString(16);
 }
 
-/** `openssl x509` cannot back-date before 3.4, so the expired certificate goes through `openssl ca`. */
-async function issueExpired(dir: string, name: string, issuer: Issued, ext: string): Promise<Issued> {
+/** `openssl x509` cannot back-date before 3.4, so the expired (or future-dated) certificate goes through `openssl ca`. */
+async function issueExpired(dir: string, name: string, issuer: Issued, ext: string, window = ['20200101000000Z', '20210101000000Z']): Promise<Issued> {
   const file = (n: string) => path.join(dir, n);
   await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', file(`${name}.key`)], dir);
   await openssl(['req', '-new', '-key', file(`${name}.key`), '-subj', `/CN=${name}/O=mtls-wizard tests`, '-out', file(`${name}.csr`)], dir);
@@ -159,7 +165,7 @@ async function issueExpired(dir: string, name: string, issuer: Issued, ext: stri
     '[client]', ext,
   ].join('\n'));
   await openssl(['ca', '-batch', '-config', file('ca.cnf'), '-cert', issuer.cert, '-keyfile', issuer.key, '-in', file(`${name}.csr`),
-    '-startdate', '20200101000000Z', '-enddate', '20210101000000Z', '-extensions', 'client', '-notext', '-create_serial',
+    '-startdate', window[0]!, '-enddate', window[1]!, '-extensions', 'client', '-notext', '-create_serial',
     '-out', file(`${name}.pem`)], dir);
   return {name, cert: file(`${name}.pem`), key: file(`${name}.key`), certPem: await readFile(file(`${name}.pem`), 'utf8')};
 }

@@ -84,6 +84,7 @@ describe('the wizard flow', () => {
     expect(text).toContain('└─ intermediateCA1');
     expect(text).toContain(`pinned version ${state.truststore!.pinnedVersion}`);
     expect(text).toContain(`mtls-wizard gateway --state-dir ${dir}`);
+    expect(text).toContain(`mtls-wizard diagram --state-dir ${dir} --out setup.svg`);
     expect(text).not.toContain(passphrase);
     const commands = lines.map((l) => l.trim()).filter((l) => l.startsWith('curl -v'));
     expect(commands).toHaveLength(3);
