@@ -32,6 +32,7 @@ export function fastTiming(sleeps: number[] = []): Partial<AwsTiming> {
     pollMaxDelayMs: 40,
     maxWaitMs: {validationRecord: 1_000, validation: 1_000, domain: 1_000, issued: 1_000, retry: 1_000},
     sleep: async (ms) => void sleeps.push(ms),
+    random: () => 0.5,
   };
 }
 

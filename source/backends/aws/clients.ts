@@ -3,7 +3,8 @@
  * shared config and profile), overridden by --region and --profile. Every client honours AWS_ENDPOINT_URL
  * and AWS_ENDPOINT_URL_<SERVICE> by itself (checked for @aws-sdk/client-acm-pca 3.523 too: its
  * @smithy/middleware-endpoint reads them); S3 switches to path-style addressing when an endpoint is set,
- * since emulators rarely serve bucket subdomains.
+ * since emulators rarely serve bucket subdomains. The SDK's own retries are off (maxAttempts 1): retry.ts
+ * retries every send, with patience fitted to each API's quota.
  */
 import {ACMPCAClient} from '@aws-sdk/client-acm-pca';
 import {ACMClient} from '@aws-sdk/client-acm';
@@ -37,7 +38,8 @@ export function s3EndpointOverridden(env: NodeJS.ProcessEnv): boolean {
 
 export async function createAwsClients(o: ClientOptions = {}): Promise<AwsClients> {
   const env = o.env ?? process.env;
-  const profile = o.profile ? {profile: o.profile} : {};
+  // One retry mechanism, ours (retry.ts): the SDK makes one attempt per send.
+  const profile = {...(o.profile ? {profile: o.profile} : {}), maxAttempts: 1};
   const sts = new STSClient({...(o.region ? {region: o.region} : {}), ...profile});
   let region: string;
   try {
@@ -50,7 +52,7 @@ export async function createAwsClients(o: ClientOptions = {}): Promise<AwsClient
   }
   const common = {region, ...profile};
   // client-acm-pca 3.523 predates the `profile` client option: it gets the credentials the others resolve.
-  const pca = new ACMPCAClient({region, ...(o.profile ? {credentials: sts.config.credentials as never} : {})});
+  const pca = new ACMPCAClient({region, maxAttempts: 1, ...(o.profile ? {credentials: sts.config.credentials as never} : {})});
   return {
     region,
     sts,

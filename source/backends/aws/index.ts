@@ -16,6 +16,7 @@ import type {AwsEnv} from './env.js';
 import {endpointUrl} from './names.js';
 import {awsPreflight, checkCurl} from './preflight.js';
 import {ensurePrivateCa} from './private-ca.js';
+import {retryingClients} from './retry.js';
 import {awsTeardown, teardownPlan} from './teardown.js';
 import {uploadTruststoreVersion} from './truststore-s3.js';
 import {type AwsTiming, DEFAULT_TIMING} from './wait.js';
@@ -55,7 +56,8 @@ export class AwsBackend implements Backend {
     })();
     // A failed set-up (no Region) is retried on the next call rather than remembered.
     this.#env.catch(() => (this.#env = undefined));
-    return this.#env;
+    // Every send retries throttling and transient faults, reporting its waits to this context.
+    return this.#env.then((env) => ({...env, clients: retryingClients(env.clients, env.timing, ctx)}));
   }
 
   async preflight(ctx: BackendContext): Promise<void> {

@@ -17,6 +17,8 @@ export interface AwsTiming {
   readonly pollMaxDelayMs: number;
   readonly maxWaitMs: {readonly validationRecord: number; readonly validation: number; readonly domain: number; readonly issued: number; readonly retry: number};
   sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /** Jitter for retries (0 ≤ x < 1). */
+  random(): number;
 }
 
 export const DEFAULT_TIMING: AwsTiming = {
@@ -33,6 +35,7 @@ export const DEFAULT_TIMING: AwsTiming = {
     issued: 10 * 60_000,
     retry: 90_000,
   },
+  random: Math.random,
   sleep: (ms, signal) =>
     new Promise((resolve, reject) => {
       if (signal.aborted) return reject(new CancelledError());
