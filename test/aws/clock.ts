@@ -11,8 +11,14 @@ export function useFakeClock(): void {
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
-/** Settles the promise while moving the fake clock; gives its value and the simulated milliseconds. */
-export async function drive<T>(promise: Promise<T>): Promise<{value: T; ms: number}> {
+/** File system requests in flight (state writes); crypto work is not listed, hence `busy` below. */
+const fsBusy = () => process.getActiveResourcesInfo().some((r) => r.startsWith('FSReq') || r === 'CloseReq');
+
+/**
+ * Settles the promise while moving the fake clock; gives its value and the simulated milliseconds.
+ * `busy` says when other work is still under way (e.g. the fake AWS answering a call): the clock waits.
+ */
+export async function drive<T>(promise: Promise<T>, busy: () => boolean = () => false): Promise<{value: T; ms: number}> {
   const start = Date.now();
   let settled = false;
   promise.then(
@@ -22,6 +28,7 @@ export async function drive<T>(promise: Promise<T>): Promise<{value: T; ms: numb
   const deadline = process.hrtime.bigint() + 120_000_000_000n;
   while (!settled && process.hrtime.bigint() < deadline) {
     for (let i = 0; i < 5 && !settled; i += 1) await tick();
+    while (!settled && (busy() || fsBusy()) && process.hrtime.bigint() < deadline) await tick();
     if (!settled && vi.getTimerCount() > 0) await vi.advanceTimersToNextTimerAsync();
   }
   const value = await promise;

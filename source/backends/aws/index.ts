@@ -15,7 +15,7 @@ import {ensureCustomDomain, pinDomainTruststore} from './domain.js';
 import type {AwsEnv} from './env.js';
 import {endpointUrl} from './names.js';
 import {awsPreflight, checkCurl} from './preflight.js';
-import {ensurePrivateCa} from './private-ca.js';
+import {ensurePrivateCa, preparePrivateCa} from './private-ca.js';
 import {retryingClients} from './retry.js';
 import {awsTeardown, teardownPlan} from './teardown.js';
 import {uploadTruststoreVersion} from './truststore-s3.js';
@@ -66,6 +66,12 @@ export class AwsBackend implements Backend {
 
   async ensureCa(ctx: BackendContext, input: CaInput) {
     return ensurePrivateCa(ctx, await this.#aws(ctx), input);
+  }
+
+  async prepareCa(ctx: BackendContext, input: CaInput): Promise<void> {
+    // CAs made on this machine (`--ca-source local`, issue 8) have nothing to wait for.
+    if ((ctx.state().inputs as {caSource?: string}).caSource === 'local') return;
+    await preparePrivateCa(ctx, await this.#aws(ctx), input);
   }
 
   async ensureApi(ctx: BackendContext) {

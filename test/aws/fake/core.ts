@@ -33,6 +33,8 @@ export class Core {
   /** Injected faults (throttling, 5xx), see inject(). */
   readonly faults: {api: string; error: Error; left: number; lost: boolean}[] = [];
   readonly #counts = new Map<string, number>();
+  /** Calls being answered now (the fake's own async work: key generation, signing). */
+  inFlight = 0;
 
   /**
    * The next `times` calls of api fail with error before they take effect; with `lost`, after: AWS did
@@ -51,7 +53,7 @@ export class Core {
 
   /** Wraps a handler: logs the call, applies failBefore / crashAfter. */
   handle<I extends object, O>(service: string, api: string, fn: (input: I) => Promise<O> | O): (input: I) => Promise<O> {
-    return async (input: I) => {
+    const answer = async (input: I) => {
       this.calls.push({service, api, input: input as Record<string, unknown>});
       const n = (this.#counts.get(api) ?? 0) + 1;
       this.#counts.set(api, n);
@@ -66,6 +68,14 @@ export class Core {
       // The process dies here (kill -9): no HTTP status, so no retry gets a chance; the next run resumes.
       if (crash && crash.api === api && (crash.nth ?? 1) === n) throw Object.assign(new Error(`the process died after ${api} reached AWS (simulated crash)`), {name: CRASH});
       return out;
+    };
+    return async (input: I) => {
+      this.inFlight += 1;
+      try {
+        return await answer(input);
+      } finally {
+        this.inFlight -= 1;
+      }
     };
   }
 
