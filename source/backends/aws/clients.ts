@@ -36,8 +36,18 @@ export function s3EndpointOverridden(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
 }
 
+/**
+ * The SDK prints a ten-line NodeVersionSupportWarning (process.emitWarning) when a client is built on
+ * Node.js < 22. Preflight says it once in our words instead (env.ts, nodeSupportNote); this turns off that
+ * one warning through the SDK's own switch (@aws-sdk/core reads it), unless the person set it.
+ */
+export function silenceSdkNodeWarning(env: NodeJS.ProcessEnv = process.env): void {
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+
 export async function createAwsClients(o: ClientOptions = {}): Promise<AwsClients> {
   const env = o.env ?? process.env;
+  silenceSdkNodeWarning();
   // One retry mechanism, ours (retry.ts): the SDK makes one attempt per send.
   const profile = {...(o.profile ? {profile: o.profile} : {}), maxAttempts: 1};
   const sts = new STSClient({...(o.region ? {region: o.region} : {}), ...profile});
