@@ -77,6 +77,8 @@ export function nextDelay(timing: AwsTiming, waited: number): number {
 export async function poll<T>(ctx: BackendContext, timing: AwsTiming, o: PollOptions<T>): Promise<T> {
   let waited = 0;
   let lastWaiting = '';
+  // The growth follows the clock too: the calls themselves take time, which the sleeps alone do not count.
+  const started = performance.now();
   for (;;) {
     const outcome = await o.check();
     if (outcome.done) return outcome.value;
@@ -87,7 +89,7 @@ export async function poll<T>(ctx: BackendContext, timing: AwsTiming, o: PollOpt
     if (waited >= o.maxWaitMs) {
       throw new UserError({what: `stopped waiting for ${o.what}`, why: `it was not ready after ${Math.round(waited / 1000)} s (${outcome.waiting})`, fix: o.fix});
     }
-    const step = Math.min(nextDelay(timing, waited), o.maxWaitMs - waited);
+    const step = Math.min(nextDelay(timing, Math.max(waited, performance.now() - started)), o.maxWaitMs - waited);
     await timing.sleep(Math.max(step, 0), ctx.signal);
     waited += step;
   }
