@@ -165,3 +165,20 @@ describe('a fault that outlasts the retries', () => {
     expect(h!.state().truststore?.pinnedVersion).toBe(bucket.versions[0]!.versionId);
   });
 });
+
+describe('teardown under the same quotas', () => {
+  test('a throttled DeleteDomainName waits for its slot and teardown completes, deleting each thing once', async () => {
+    const fake = new FakeAws().install();
+    await harness(fake);
+    expect((await h!.run('mtls')).ok).toBe(true);
+    fake.core.inject('DeleteDomainName', tooMany(), 2);
+    fake.core.inject('DeleteRestApi', tooMany(), 1);
+    useFakeClock();
+    await drive(h!.backend.teardown(h!.session.context()));
+    expect(fake.core.count('DeleteDomainName')).toBe(3);
+    expect(fake.core.count('DeleteRestApi')).toBe(2);
+    expect(fake.apigw.domains.size).toBe(0);
+    expect(fake.apigw.apis.size).toBe(0);
+    expect(waits(h!.events).filter((m) => m.startsWith("waiting for API Gateway's once-per-30-s domain quota (DeleteDomainName"))).toHaveLength(2);
+  });
+});
