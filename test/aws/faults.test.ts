@@ -148,18 +148,35 @@ describe('a fault that outlasts the retries', () => {
     expect(h!.state().api?.id).toBe([...fake.apigw.apis.keys()][0]);
   });
 
-  test('a PutObject whose answer was lost fails the step; the next run finds the version by its token instead of uploading again', async () => {
+  test('a PutObject that met a server error is looked for by its token before it is put again: one version either way', async () => {
     const fake = new FakeAws().install();
+    // First upload: S3 stored it but the answer was lost. Second upload (part B): refused before storing.
     fake.core.inject('PutObject', internal(), 1, {lost: true});
+    await harness(fake);
+    useFakeClock();
+    const {value: first} = await drive(h!.run('mtls'));
+    expect(first.ok, String(first.error)).toBe(true);
+    expect(fake.core.count('PutObject')).toBe(1);
+    const bucket = [...fake.s3.buckets.values()][0]!;
+    expect(bucket.versions).toHaveLength(1);
+    expect(h!.state().truststore?.pinnedVersion).toBe(bucket.versions[0]!.versionId);
+    expect(waits(h!.events)).toContain('S3 answered PutObject with a server error (InternalFailure): checking whether the version was stored before trying again');
+  });
+
+  test('PutObject failing with server errors three times fails the step; the next run uploads once', async () => {
+    const fake = new FakeAws().install();
+    fake.core.inject('PutObject', internal(), 3);
     await harness(fake);
     useFakeClock();
     const {value: first} = await drive(h!.run('mtls'));
     expect(first.ok).toBe(false);
     expect(failure(h!.events)?.stepId).toBe('mtls');
+    expect(failure(h!.events)?.message).toMatch(/^AWS PutObject failed: AWS answered with a server error \(InternalFailure, HTTP 500\)/);
+    expect(fake.core.count('PutObject')).toBe(3);
     vi.useRealTimers();
     await h!.restart();
     expect((await h!.run('mtls')).ok).toBe(true);
-    expect(fake.core.count('PutObject')).toBe(1);
+    expect(fake.core.count('PutObject')).toBe(4);
     const bucket = [...fake.s3.buckets.values()][0]!;
     expect(bucket.versions).toHaveLength(1);
     expect(h!.state().truststore?.pinnedVersion).toBe(bucket.versions[0]!.versionId);

@@ -12,8 +12,9 @@
  * - Transient server errors (5xx, dropped connections) may have run the request: only a call that is safe
  *   to repeat is retried (reads, creates that carry an idempotency token, overwriting puts, creates whose
  *   repeat is recognised). A create with no such guard (CreateRestApi, CreateDeployment, CreateResource,
- *   CreateBasePathMapping, PutObject) fails the step at once instead, and `run` finds what it may have made
- *   (tags, tokens, names) before creating anything.
+ *   CreateBasePathMapping) fails the step at once instead, and `run` finds what it may have made (tags,
+ *   names) before creating anything; PutObject is retried by its caller only after looking for the
+ *   version by its token (truststore-s3.ts).
  * A fault that outlasts its retries is marked on the error (attempts, time), which mapAwsError turns into
  * one line: what failed, why, and that `run` resumes.
  */
