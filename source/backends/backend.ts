@@ -73,6 +73,11 @@ export interface Backend {
   preflight(ctx: BackendContext): Promise<void>;
   /** Creates (or reuses) the CA named by input; its parent is already in ctx.state().cas. */
   ensureCa(ctx: BackendContext, input: CaInput): Promise<CaRecord>;
+  /**
+   * Optional: starts the CA named by input before its parent exists (on AWS: creates it and waits for its
+   * key and CSR), so that a step with several CAs waits for them at the same time; ensureCa finishes it.
+   */
+  prepareCa?(ctx: BackendContext, input: CaInput): Promise<void>;
   ensureApi(ctx: BackendContext): Promise<ApiRecord>;
   ensureDomain(ctx: BackendContext): Promise<DomainRecord>;
   /**

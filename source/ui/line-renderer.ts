@@ -45,7 +45,7 @@ export function attachLineRenderer(bus: EventBus, o: LineRendererOptions): () =>
         o.write(`     ${/^[✓✗]/.test(event.message) ? '' : event.level === 'warn' ? '! ' : event.level === 'error' ? '✗ ' : ''}${event.message}`);
         break;
       case 'call':
-        if (o.verbose || !event.ok) o.write(`     · ${event.name}${event.detail ? ` (${event.detail})` : ''}: ${event.ok ? 'ok' : 'failed'} in ${seconds(event.durationMs)}`);
+        if (o.verbose || !event.ok) o.write(`     · ${event.name}${event.detail ? ` (${event.detail})` : ''}: ${event.notReady ? 'not ready yet' : event.ok ? 'ok' : 'failed'} in ${seconds(event.durationMs)}`);
         break;
       case 'waiting':
         o.write(`     … ${event.message}`);

@@ -19,7 +19,7 @@ export type RunnerEvent =
   /** Something the step did or found, for the activity pane. */
   | {readonly type: 'log'; readonly stepId?: StepId; readonly level: 'info' | 'warn' | 'error'; readonly message: string; /** Detail (e.g. curl -v lines): the activity pane shows it, line output only when verbose. */ readonly detail?: boolean}
   /** A backend call or external command finished, with how long it took. */
-  | {readonly type: 'call'; readonly stepId?: StepId; readonly name: string; readonly detail?: string; readonly durationMs: number; readonly ok: boolean}
+  | {readonly type: 'call'; readonly stepId?: StepId; readonly name: string; readonly detail?: string; readonly durationMs: number; readonly ok: boolean; /** A poll that answered "not ready yet", as expected while waiting. */ readonly notReady?: boolean}
   /** The step waits on something outside (certificate validation, domain update). */
   | {readonly type: 'waiting'; readonly stepId?: StepId; readonly message: string}
   /** Outputs become known (names, file paths, ARNs, truststore version). */

@@ -34,10 +34,10 @@ describe('mapAwsError', () => {
     expect(mapAwsError(awsError('AccessDeniedException', 'x', 403), 'apigateway', 'UpdateDomainName').message).toContain('s3:GetObject, s3:GetObjectVersion on the truststore object');
   });
 
-  test('throttling (after the SDK retries), quotas, states, validation and credentials each say what to do', () => {
+  test('throttling (after the retries), quotas, states, validation and credentials each say what to do', () => {
     const line = (name: string, message = 'm') => mapAwsError(awsError(name, message), 'acm-pca', 'CreateCertificateAuthority');
     expect(line('ThrottlingException')).toBeInstanceOf(ExternalError);
-    expect(line('ThrottlingException').message).toMatch(/after the SDK's retries.*wait a minute/);
+    expect(line('ThrottlingException').message).toMatch(/kept throttling it \(ThrottlingException\).*run `mtls-wizard run` again.*makes nothing twice/);
     expect(line('LimitExceededException', 'too many CAs').message).toMatch(/quota was reached: too many CAs.*Service Quotas/);
     expect(line('InvalidStateException', 'The CA is not ACTIVE').message).toMatch(/not in a state that allows it: The CA is not ACTIVE.*wait until AWS finishes/);
     expect(line('ValidationException', 'Validity exceeds the CA').message).toMatch(/AWS refused the request: Validity exceeds the CA.*correct the input/);

@@ -25,13 +25,12 @@ export const PASSPHRASE = 'test-passphrase-1234';
 /** No real sleeping: every poll is instant, and the sleeps are counted. */
 export function fastTiming(sleeps: number[] = []): Partial<AwsTiming> {
   return {
-    waiterMinDelaySeconds: 1,
-    waiterMaxDelaySeconds: 1,
-    waiterMaxWaitSeconds: 5,
     pollFirstDelayMs: 10,
+    pollGrowth: 0.5,
     pollMaxDelayMs: 40,
     maxWaitMs: {validationRecord: 1_000, validation: 1_000, domain: 1_000, issued: 1_000, retry: 1_000},
     sleep: async (ms) => void sleeps.push(ms),
+    random: () => 0.5,
   };
 }
 

@@ -22,6 +22,20 @@ describe('the wizard state reducer', () => {
     expect(s.history).toEqual([expect.objectContaining({number: 'A3', title: 'Create the REST API', status: 'done', detail: '12 ms · reused what exists'})]);
   });
 
+  it('a poll that answered "not ready yet" is a wait line, not a red failed call', () => {
+    const s = apply(
+      start(),
+      {type: 'call', stepId: 'root-ca', name: 'GetCertificateAuthorityCsr', detail: 'the CSR of rootCA', durationMs: 40, ok: true, notReady: true},
+      {type: 'call', stepId: 'root-ca', name: 'GetCertificateAuthorityCsr', detail: 'the CSR of rootCA', durationMs: 40, ok: true},
+      {type: 'call', stepId: 'root-ca', name: 'IssueCertificate', durationMs: 40, ok: false},
+    );
+    expect(s.activity.map((a) => [a.level, a.text])).toEqual([
+      ['wait', 'GetCertificateAuthorityCsr (the CSR of rootCA): not ready yet'],
+      ['call', 'GetCertificateAuthorityCsr (the CSR of rootCA)'],
+      ['error', 'IssueCertificate failed'],
+    ]);
+  });
+
   it('keeps bounded tails of activity and gateway requests', () => {
     let s = start();
     for (let i = 0; i < ACTIVITY_LIMIT + 25; i++) s = apply(s, {type: 'log', level: 'info', message: `line ${i}`});

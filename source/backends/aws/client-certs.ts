@@ -5,7 +5,7 @@
  * Either way the key is written encrypted (PKCS#8) with the passphrase, 0600.
  */
 import {ExportCertificateCommand, RequestCertificateCommand} from '@aws-sdk/client-acm';
-import {GetCertificateCommand, IssueCertificateCommand, waitUntilCertificateIssued} from '@aws-sdk/client-acm-pca';
+import {GetCertificateCommand, IssueCertificateCommand} from '@aws-sdk/client-acm-pca';
 import {createPublicKey} from 'node:crypto';
 import {readFile} from 'node:fs/promises';
 import {ExternalError} from '../../errors.js';
@@ -22,7 +22,7 @@ import {CLIENT_TEMPLATE, ROLE, newToken, tagList, templateArn} from './names.js'
 import {type LoadedCa, loadCaFiles} from './private-ca.js';
 import {findAcmCertificateByTags} from './reconcile.js';
 import {daysUntil, validityFor} from './validity.js';
-import {getOrWait, waiterConfig} from './wait.js';
+import {getOrWait} from './wait.js';
 
 export async function ensureClientCertificate(ctx: BackendContext, aws: AwsEnv, input: ClientInput, passphrase: string): Promise<ClientRecord> {
   const existing = ctx.state().clients[input.name];
@@ -61,15 +61,13 @@ async function viaCsr(ctx: BackendContext, aws: AwsEnv, input: ClientInput, issu
     });
   }
   const ids = {CertificateAuthorityArn: issuer.arn, CertificateArn: arn};
-  const got = await getOrWait(ctx, {
+  const got = await getOrWait(ctx, aws.timing, {
     service: 'acm-pca',
     api: 'GetCertificate',
-    waiter: 'waitUntilCertificateIssued',
     what: `the certificate of ${input.name}`,
     waiting: `waiting for the certificate of ${input.name} to be issued`,
+    maxWaitMs: aws.timing.maxWaitMs.issued,
     get: () => aws.clients.pca.send(new GetCertificateCommand(ids)),
-    client: aws.clients.pca,
-    wait: (client) => waitUntilCertificateIssued(waiterConfig(client, aws.timing, ctx.signal), ids),
   });
   const certificate = required(got.Certificate, 'GetCertificate', 'Certificate');
   if (!keyMatchesCertificate(key.privateKeyPem, certificate)) {

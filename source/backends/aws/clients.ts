@@ -3,7 +3,8 @@
  * shared config and profile), overridden by --region and --profile. Every client honours AWS_ENDPOINT_URL
  * and AWS_ENDPOINT_URL_<SERVICE> by itself (checked for @aws-sdk/client-acm-pca 3.523 too: its
  * @smithy/middleware-endpoint reads them); S3 switches to path-style addressing when an endpoint is set,
- * since emulators rarely serve bucket subdomains.
+ * since emulators rarely serve bucket subdomains. The SDK's own retries are off (maxAttempts 1): retry.ts
+ * retries every send, with patience fitted to each API's quota.
  */
 import type {ACMPCAClient} from '@aws-sdk/client-acm-pca';
 import {ACMClient} from '@aws-sdk/client-acm';
@@ -37,9 +38,20 @@ export function s3EndpointOverridden(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
 }
 
+/**
+ * The SDK prints a ten-line NodeVersionSupportWarning (process.emitWarning) when a client is built on
+ * Node.js < 22. Preflight says it once in our words instead (env.ts, nodeSupportNote); this turns off that
+ * one warning through the SDK's own switch (@aws-sdk/core reads it), unless the person set it.
+ */
+export function silenceSdkNodeWarning(env: NodeJS.ProcessEnv = process.env): void {
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+
 export async function createAwsClients(o: ClientOptions = {}): Promise<AwsClients> {
   const env = o.env ?? process.env;
-  const profile = o.profile ? {profile: o.profile} : {};
+  silenceSdkNodeWarning();
+  // One retry mechanism, ours (retry.ts): the SDK makes one attempt per send.
+  const profile = {...(o.profile ? {profile: o.profile} : {}), maxAttempts: 1};
   const sts = new STSClient({...(o.region ? {region: o.region} : {}), ...profile});
   let region: string;
   try {
@@ -53,7 +65,7 @@ export async function createAwsClients(o: ClientOptions = {}): Promise<AwsClient
   const common = {region, ...profile};
   // client-acm-pca 3.523 predates the `profile` client option: it gets the credentials the others resolve.
   const pca =
-    o.caSource === 'local' ? undefined : new (await import('@aws-sdk/client-acm-pca')).ACMPCAClient({region, ...(o.profile ? {credentials: sts.config.credentials as never} : {})});
+    o.caSource === 'local' ? undefined : new (await import('@aws-sdk/client-acm-pca')).ACMPCAClient({region, maxAttempts: 1, ...(o.profile ? {credentials: sts.config.credentials as never} : {})});
   return {
     region,
     sts,

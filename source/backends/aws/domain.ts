@@ -18,7 +18,7 @@ import type {DomainRecord} from '../../state/schema.js';
 import type {BackendContext} from '../backend.js';
 import {awaitCertificateIssued, describeAcm, ensureServerCertificate, publishValidationRecord} from './acm.js';
 import {type AwsEnv, required} from './env.js';
-import {awsCall, awsFind} from './errors.js';
+import {awsCall, awsFind, isAwsError, mapAwsError} from './errors.js';
 import {ROLE, STAGE, endpointUrl, isOurs, tagMap} from './names.js';
 import {aliasValue, findHostedZone, offerRecord} from './route53.js';
 import {poll} from './wait.js';
@@ -64,17 +64,25 @@ async function findOrCreateDomain(ctx: BackendContext, aws: AwsEnv, name: string
     }
     return existing;
   }
-  return awsCall(ctx, 'apigateway', 'CreateDomainName', `${name} (REGIONAL, TLS_1_2)`, () =>
-    aws.clients.apigw.send(
-      new CreateDomainNameCommand({
-        domainName: name,
-        regionalCertificateArn: certificateArn,
-        endpointConfiguration: {types: ['REGIONAL']},
-        securityPolicy: 'TLS_1_2',
-        tags: tagMap(state, ROLE.domain),
-      }),
-    ),
-  );
+  try {
+    return await ctx.call('CreateDomainName', `${name} (REGIONAL, TLS_1_2)`, () =>
+      aws.clients.apigw.send(
+        new CreateDomainNameCommand({
+          domainName: name,
+          regionalCertificateArn: certificateArn,
+          endpointConfiguration: {types: ['REGIONAL']},
+          securityPolicy: 'TLS_1_2',
+          tags: tagMap(state, ROLE.domain),
+        }),
+      ),
+    );
+  } catch (error) {
+    // A retry whose first try reached AWS (answer lost to a server error) finds the name taken: by us, if tagged so.
+    if (!isAwsError(error, 'ConflictException')) throw mapAwsError(error, 'apigateway', 'CreateDomainName');
+    const made = await awsFind(ctx, 'apigateway', 'GetDomainName', name, ['NotFoundException'], () => aws.clients.apigw.send(new GetDomainNameCommand({domainName: name})));
+    if (made && isOurs(made.tags, state)) return made;
+    throw new UserError({what: `cannot create the custom domain ${name}`, why: 'the name was taken in this account and Region meanwhile, by something this walkthrough did not create', fix: 'pick another --domain, or delete that domain name in API Gateway first'});
+  }
 }
 
 async function ensureBasePathMapping(ctx: BackendContext, aws: AwsEnv, domainName: string, restApiId: string, stage: string): Promise<void> {

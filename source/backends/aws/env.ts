@@ -46,3 +46,15 @@ export async function confirm(env: AwsEnv, id: string, message: string, fallback
   if (!env.options.prompter) return fallback;
   return env.options.prompter.confirm({id, message, default: fallback});
 }
+
+/**
+ * Our own word on the Node.js version, said once at preflight (the SDK's ten-line NodeVersionSupportWarning
+ * is kept off the screen, see clients.ts): undefined on Node.js 22 and later.
+ */
+export function nodeSupportNote(version: string = process.version): string | undefined {
+  const major = Number(/^v?(\d+)\./.exec(version)?.[1]);
+  if (!Number.isFinite(major) || major >= 22) return undefined;
+  const ended = major === 20 ? ' (April 2026)' : '';
+  return `Node.js ${major} is past its end of life${ended}, and AWS SDK releases from January 2027 need Node.js 22 or later: this run works; upgrade Node.js (e.g. \`nvm install 22\`) to keep getting AWS SDK fixes`;
+}
+

@@ -1,11 +1,13 @@
 /**
  * Every SDK error becomes one line in the project's grammar (what failed, why, what fixes it).
- * Throttling is retried by the SDK itself (standard mode, 3 attempts); what reaches us has used them up.
+ * Throttling and transient faults are retried in retry.ts; what reaches us has outlasted those retries (or
+ * is a server error on a create that is not safe to repeat), and says that `run` resumes.
  * Messages carry the service's own reason (ARNs, names) but never a request input: the passphrase of
  * ExportCertificate and private keys never appear in an error.
  */
 import {CancelledError, ExternalError, UserError} from '../../errors.js';
 import type {BackendContext} from '../backend.js';
+import {exhaustedOf, faultOf} from './retry.js';
 
 export type AwsService = 'acm-pca' | 'acm' | 's3' | 'apigateway' | 'route53' | 'sts';
 
@@ -64,6 +66,12 @@ const INVALID_STATE = ['InvalidStateException', 'ConcurrentModificationException
 const INVALID_INPUT = ['ValidationException', 'InvalidArgsException', 'InvalidParameterException', 'InvalidRequestException', 'BadRequestException', 'MalformedCSRException', 'MalformedCertificateException', 'CertificateMismatchException', 'InvalidPolicyException', 'InvalidTagException', 'InvalidArnException', 'InvalidChangeBatch', 'InvalidInput', 'InvalidDomainValidationOptionsException', 'InvalidBucketName'];
 const NETWORK = ['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'TimeoutError', 'NetworkingError'];
 
+const RESUME = 'run `mtls-wizard run` again (or the command that stopped): it continues where it stopped and makes nothing twice';
+
+function duration(ms: number): string {
+  return ms >= 90_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
+}
+
 /** Maps an SDK error from `api` to a UserError or ExternalError; errors of ours pass through. */
 export function mapAwsError(error: unknown, service: AwsService, api: string): Error {
   if (error instanceof UserError || error instanceof ExternalError || error instanceof CancelledError) return error;
@@ -79,8 +87,20 @@ export function mapAwsError(error: unknown, service: AwsService, api: string): E
     const extra = service === 'apigateway' && /DomainName/.test(api) ? ' (and s3:GetObject, s3:GetObjectVersion on the truststore object)' : '';
     return new UserError({what, why: `access denied: the caller lacks the IAM permission ${action}${extra}`, fix: `allow ${action}${extra} for this caller, then run \`mtls-wizard run\` again`});
   }
-  if (THROTTLED.includes(name)) {
-    return new ExternalError({what, why: `AWS kept throttling the request after the SDK's retries (${name})`, fix: 'wait a minute and run `mtls-wizard run` again; it continues where it stopped'});
+  const fault = faultOf(error);
+  const exhausted = exhaustedOf(error);
+  const over = exhausted ? ` through ${exhausted.attempts} tries over ${duration(exhausted.waitedMs)}` : '';
+  if (THROTTLED.includes(name) || fault === 'throttled') {
+    return new ExternalError({what, why: `AWS kept throttling it (${name || 'HTTP 429'})${over}`, fix: RESUME});
+  }
+  if (fault === 'transient' && !NETWORK.includes(name) && !NETWORK.includes((error as {code?: string})?.code ?? '')) {
+    const status = httpStatus(error);
+    const kind = `${name || 'server error'}${status ? `, HTTP ${status}` : ''}`;
+    return new ExternalError({
+      what,
+      why: exhausted ? `AWS kept answering with a server error (${kind})${over}` : `AWS answered with a server error (${kind}); the request may or may not have taken effect, so it is not repeated blindly`,
+      fix: RESUME,
+    });
   }
   if (LIMITS.includes(name)) {
     return new UserError({what, why: `an AWS quota was reached: ${reason}`, fix: 'delete resources you no longer use (`mtls-wizard teardown` for this walkthrough) or ask for a higher quota in Service Quotas'});

@@ -20,6 +20,7 @@ import {ensureCustomDomain, pinDomainTruststore} from './domain.js';
 import type {AwsEnv} from './env.js';
 import {endpointUrl} from './names.js';
 import {awsPreflight, checkCurl} from './preflight.js';
+import {retryingClients} from './retry.js';
 import {awsTeardown, teardownPlan} from './teardown.js';
 import {uploadTruststoreVersion} from './truststore-s3.js';
 import {type AwsTiming, DEFAULT_TIMING} from './wait.js';
@@ -60,7 +61,8 @@ export class AwsBackend implements Backend {
     })();
     // A failed set-up (no Region) is retried on the next call rather than remembered.
     this.#env.catch(() => (this.#env = undefined));
-    return this.#env;
+    // Every send retries throttling and transient faults, reporting its waits to this context.
+    return this.#env.then((env) => ({...env, clients: retryingClients(env.clients, env.timing, ctx)}));
   }
 
   async preflight(ctx: BackendContext): Promise<void> {
@@ -72,6 +74,13 @@ export class AwsBackend implements Backend {
     if (caSourceOf(ctx.state()) === 'local') return ensureLocalCa(ctx, input, (alg) => this.#keys.take(alg));
     const {ensurePrivateCa} = await import('./private-ca.js');
     return ensurePrivateCa(ctx, await this.#aws(ctx), input);
+  }
+
+  async prepareCa(ctx: BackendContext, input: CaInput): Promise<void> {
+    // CAs made on this machine (`--ca-source local`, issue 8) have nothing to wait for.
+    if (caSourceOf(ctx.state()) === 'local') return;
+    const {preparePrivateCa} = await import('./private-ca.js');
+    await preparePrivateCa(ctx, await this.#aws(ctx), input);
   }
 
   async ensureApi(ctx: BackendContext) {

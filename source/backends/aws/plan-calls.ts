@@ -44,11 +44,9 @@ function caCalls(state: State, region: string | undefined, ca: CaInput): Planned
   const chain = ca.parent === null ? 'none (a root has no chain)' : chainNames(state, ca.parent).join(' + ');
   return [
     call('acm-pca', 'CreateCertificateAuthority', `CertificateAuthorityType=${ca.parent === null ? 'ROOT' : 'SUBORDINATE'} KeyAlgorithm=${alg} SigningAlgorithm=${signing} Subject.CommonName=${ca.commonName} UsageMode=GENERAL_PURPOSE IdempotencyToken=(saved to state first) Tags=mtls-wizard:walkthrough=${state.walkthroughId},mtls-wizard:role=ca:${ca.name}`),
-    call('acm-pca', 'GetCertificateAuthorityCsr', ca.name),
-    call('acm-pca', 'waitUntilCertificateAuthorityCSRCreated', 'only while AWS answers RequestInProgressException, then GetCertificateAuthorityCsr again'),
+    call('acm-pca', 'GetCertificateAuthorityCsr', `${ca.name}, polled again while AWS answers RequestInProgressException`),
     call('acm-pca', 'IssueCertificate', `CertificateAuthorityArn=${ca.parent ?? `${ca.name} (itself)`} TemplateArn=${templateArn(region, template)} Validity=DAYS ${ca.validityDays} SigningAlgorithm=${signing} Csr=(the CSR of ${ca.name}) IdempotencyToken=(saved to state first)`),
-    call('acm-pca', 'GetCertificate', ca.name),
-    call('acm-pca', 'waitUntilCertificateIssued', 'only while AWS answers RequestInProgressException, then GetCertificate again'),
+    call('acm-pca', 'GetCertificate', `${ca.name}, polled again while AWS answers RequestInProgressException`),
     call('acm-pca', 'ImportCertificateAuthorityCertificate', `CertificateAuthorityArn=${ca.name} Certificate=(issued above) CertificateChain=${chain}`),
     call('acm-pca', 'DescribeCertificateAuthority', `${ca.name} until Status=ACTIVE`),
   ];
@@ -74,8 +72,7 @@ function clientCalls(state: State, region: string | undefined, index: number): P
   return [
     call('local', 'generate key and CSR', `${state.inputs.keyAlgorithm}, CN=${client.commonName}, SAN=${client.dnsName}: the key never leaves this machine`),
     call('acm-pca', 'IssueCertificate', `CertificateAuthorityArn=${client.issuer} TemplateArn=${templateArn(region, CLIENT_TEMPLATE)} Validity=DAYS ${client.validityDays} SigningAlgorithm=${signingAlgorithmFor(state.inputs.keyAlgorithm)} IdempotencyToken=(saved to state first)`),
-    call('acm-pca', 'GetCertificate', client.name),
-    call('acm-pca', 'waitUntilCertificateIssued', 'only while AWS answers RequestInProgressException, then GetCertificate again'),
+    call('acm-pca', 'GetCertificate', `${client.name}, polled again while AWS answers RequestInProgressException`),
   ];
 }
 

@@ -11,7 +11,7 @@ import {detectCurl} from '../../shell/curl.js';
 import type {BackendContext} from '../backend.js';
 import {ensureServerCertificate, publishValidationRecord} from './acm.js';
 import {costLines, estimateCost} from './cost.js';
-import {type AwsEnv, confirm} from './env.js';
+import {type AwsEnv, confirm, nodeSupportNote} from './env.js';
 import {awsCall} from './errors.js';
 import {checkAwsInputs} from './input-rules.js';
 import {caSourceOf} from '../../wizard/inputs.js';
@@ -25,6 +25,8 @@ export async function checkCurl(): Promise<string> {
 export async function awsPreflight(ctx: BackendContext, aws: AwsEnv, deps: {checkCurl: () => Promise<string | void>}): Promise<void> {
   const state = ctx.state();
   checkAwsInputs(state.inputs);
+  const node = nodeSupportNote();
+  if (node) ctx.log(node, 'warn');
   const region = aws.clients.region;
   if (state.aws?.region && state.aws.region !== region) {
     throw new UserError({what: `cannot continue in ${region}`, why: `this walkthrough's resources are in ${state.aws.region}`, fix: `pass --region ${state.aws.region}`, field: 'region'});

@@ -1,8 +1,9 @@
 /**
- * One CA in AWS Private CA: CreateCertificateAuthority → waitUntilCertificateAuthorityCSRCreated →
- * GetCertificateAuthorityCsr → IssueCertificate (RootCACertificate/V1 on itself, or
- * SubordinateCACertificate_PathLenN/V1 on its parent) → waitUntilCertificateIssued → GetCertificate →
- * ImportCertificateAuthorityCertificate (with the parent's chain for a subordinate) → ACTIVE.
+ * One CA in AWS Private CA: CreateCertificateAuthority → GetCertificateAuthorityCsr (polled while AWS
+ * makes the key) → IssueCertificate (RootCACertificate/V1 on itself, or SubordinateCACertificate_PathLenN/V1
+ * on its parent) → GetCertificate (polled until issued) → ImportCertificateAuthorityCertificate (with the
+ * parent's chain for a subordinate) → ACTIVE. The first two need no parent (preparePrivateCa), so a step
+ * with two CAs waits for both keys at once.
  * Each stage is recorded as it completes, so a resume continues from the CA's real status in AWS.
  */
 import {
@@ -14,8 +15,6 @@ import {
   GetCertificateCommand,
   ImportCertificateAuthorityCertificateCommand,
   IssueCertificateCommand,
-  waitUntilCertificateAuthorityCSRCreated,
-  waitUntilCertificateIssued,
 } from '@aws-sdk/client-acm-pca';
 import {readFile} from 'node:fs/promises';
 import {UserError} from '../../errors.js';
@@ -29,7 +28,7 @@ import {awsCall, isAwsError} from './errors.js';
 import {ROLE, ROOT_TEMPLATE, newToken, subordinateTemplate, tagList, templateArn} from './names.js';
 import {findCaByTags} from './reconcile-pca.js';
 import {validityFor} from './validity.js';
-import {getOrWait, poll, waiterConfig} from './wait.js';
+import {getOrWait, poll} from './wait.js';
 
 export async function ensurePrivateCa(ctx: BackendContext, aws: AwsEnv, input: CaInput): Promise<CaRecord> {
   const pathLen = pathLenFor(ctx.state().inputs, input.name);
@@ -43,28 +42,17 @@ export async function ensurePrivateCa(ctx: BackendContext, aws: AwsEnv, input: C
   if (ca.Status !== 'CREATING' && ca.Status !== 'PENDING_CERTIFICATE') throw unusable(input.name, arn, ca);
 
   const pca = aws.clients.pca;
-  const csr = await getOrWait(ctx, {
-    service: 'acm-pca',
-    api: 'GetCertificateAuthorityCsr',
-    waiter: 'waitUntilCertificateAuthorityCSRCreated',
-    what: `the CSR of ${input.name}`,
-    waiting: `waiting for AWS Private CA to make the key and CSR of ${input.name}`,
-    get: () => pca.send(new GetCertificateAuthorityCsrCommand({CertificateAuthorityArn: arn})),
-    client: pca,
-    wait: (client) => waitUntilCertificateAuthorityCSRCreated(waiterConfig(client, aws.timing, ctx.signal), {CertificateAuthorityArn: arn}),
-  });
+  const csr = await waitForCsr(ctx, aws, input.name, arn);
   const issuerArn = parent?.arn ?? arn;
   const certificateArn = await issueCaCertificate(ctx, aws, input, required(csr.Csr, 'GetCertificateAuthorityCsr', 'Csr'), issuerArn, parent, pathLen);
   const ids = {CertificateAuthorityArn: issuerArn, CertificateArn: certificateArn};
-  const issued = await getOrWait(ctx, {
+  const issued = await getOrWait(ctx, aws.timing, {
     service: 'acm-pca',
     api: 'GetCertificate',
-    waiter: 'waitUntilCertificateIssued',
     what: `the certificate of ${input.name}`,
     waiting: `waiting for the certificate of ${input.name} to be issued`,
+    maxWaitMs: aws.timing.maxWaitMs.issued,
     get: () => pca.send(new GetCertificateCommand(ids)),
-    client: pca,
-    wait: (client) => waitUntilCertificateIssued(waiterConfig(client, aws.timing, ctx.signal), ids),
   });
   const certificate = required(issued.Certificate, 'GetCertificate', 'Certificate');
   // The chain is the parent's own chain file (the parent, then its parents up to the root): what AWS asks
@@ -83,6 +71,30 @@ export async function ensurePrivateCa(ctx: BackendContext, aws: AwsEnv, input: C
     },
   });
   return saveCaFiles(ctx, input.name, certificate, chain);
+}
+
+/**
+ * The part of a CA that needs no parent: create it (or find it) and wait for AWS to make its key and CSR.
+ * A step with several CAs does this for all of them at once, so their waits overlap.
+ */
+export async function preparePrivateCa(ctx: BackendContext, aws: AwsEnv, input: CaInput): Promise<void> {
+  const pathLen = pathLenFor(ctx.state().inputs, input.name);
+  const arn = ctx.state().cas[input.name]?.arn ?? (await findOrCreateCa(ctx, aws, input, pathLen));
+  const ca = await describeCa(ctx, aws, arn, input.name);
+  if (ca.Status === 'ACTIVE') return;
+  if (ca.Status !== 'CREATING' && ca.Status !== 'PENDING_CERTIFICATE') throw unusable(input.name, arn, ca);
+  await waitForCsr(ctx, aws, input.name, arn);
+}
+
+function waitForCsr(ctx: BackendContext, aws: AwsEnv, name: string, arn: string) {
+  return getOrWait(ctx, aws.timing, {
+    service: 'acm-pca',
+    api: 'GetCertificateAuthorityCsr',
+    what: `the CSR of ${name}`,
+    waiting: `waiting for AWS Private CA to make the key and CSR of ${name}`,
+    maxWaitMs: aws.timing.maxWaitMs.issued,
+    get: () => aws.clients.pca.send(new GetCertificateAuthorityCsrCommand({CertificateAuthorityArn: arn})),
+  });
 }
 
 async function findOrCreateCa(ctx: BackendContext, aws: AwsEnv, input: CaInput, pathLen: number | null): Promise<string> {

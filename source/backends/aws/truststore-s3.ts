@@ -20,8 +20,12 @@ import {recordTruststoreVersion} from '../records.js';
 import type {BackendContext} from '../backend.js';
 import {LOCAL} from '../local/layout.js';
 import {type AwsEnv, writeStateFile} from './env.js';
-import {awsCall, awsFind, isAwsError, mapAwsError} from './errors.js';
+import {awsCall, awsFind, errorName, isAwsError, mapAwsError} from './errors.js';
+import {faultOf} from './retry.js';
 import {ROLE, TRUSTSTORE_KEY, bucketName, newToken, tagList} from './names.js';
+
+/** Tries of one upload when S3 answers with server errors (each after looking for the version by token). */
+const PUT_ATTEMPTS = 3;
 
 /** S3 lower-cases user metadata keys; this one holds the upload's token. */
 export const UPLOAD_TOKEN_METADATA = 'mtls-wizard-upload';
@@ -105,13 +109,20 @@ export async function uploadTruststoreVersion(ctx: BackendContext, aws: AwsEnv, 
     d.truststore!.pendingUpload = {token, step, file};
   });
   await writeStateFile(ctx, file, bundlePem);
-  const versionId =
-    (resumed ? await findUpload(ctx, aws, bucket, key, token) : undefined) ??
-    (
-      await awsCall(ctx, 's3', 'PutObject', uri, () =>
-        aws.clients.s3.send(new PutObjectCommand({Bucket: bucket, Key: key, Body: bundlePem, ContentType: 'application/x-pem-file', Metadata: {[UPLOAD_TOKEN_METADATA]: token}, ...owner(ctx)})),
-      )
-    ).VersionId;
+  const put = () => aws.clients.s3.send(new PutObjectCommand({Bucket: bucket, Key: key, Body: bundlePem, ContentType: 'application/x-pem-file', Metadata: {[UPLOAD_TOKEN_METADATA]: token}, ...owner(ctx)}));
+  let versionId = resumed ? await findUpload(ctx, aws, bucket, key, token) : undefined;
+  // A PutObject that met a server error may have stored a version anyway (retry.ts does not repeat it
+  // blindly): look for it by its token, and put again only when it is not there.
+  for (let attempt = 1; !versionId; attempt += 1) {
+    try {
+      versionId = (await ctx.call('PutObject', uri, put)).VersionId ?? 'null';
+    } catch (error) {
+      if (attempt >= PUT_ATTEMPTS || faultOf(error) !== 'transient') throw mapAwsError(error, 's3', 'PutObject');
+      ctx.waiting(`S3 answered PutObject with a server error (${errorName(error) || 'error'}): checking whether the version was stored before trying again`);
+      await aws.timing.sleep(500 * 2 ** (attempt - 1), ctx.signal);
+      versionId = await findUpload(ctx, aws, bucket, key, token);
+    }
+  }
   if (!versionId || versionId === 'null') {
     throw new UserError({
       what: `S3 stored ${uri} without a version id`,

@@ -1,29 +1,34 @@
 /**
- * Waiting on AWS: the SDK's waiters where they exist (their delays are in seconds and at least 1), and a
- * bounded back-off poll where they do not (API Gateway has no waiter; ACM's waits 60 s between polls).
- * Every delay is injectable so tests never sleep for real.
+ * Waiting on AWS. Neither the SDK waiters (a first delay of at least 1 s and then a randomised back-off,
+ * so a 3-s CA creation was noticed 1.2 to 2.5 s late) nor fixed delays: one adaptive poll for every wait.
+ * It checks at once, then after pollFirstDelayMs, then each delay is pollGrowth times the time already
+ * waited (bounded by pollMaxDelayMs). So the poll that sees "done" comes at most pollGrowth (18%) after the
+ * moment AWS finished, for anything longer than pollFirstDelayMs / pollGrowth (1.4 s); below that, at most
+ * pollFirstDelayMs late. Polls for a wait of T seconds: about 7 + ln(T / 1.4) / ln(1.18), e.g. 12 for
+ * 3 s, 19 for 10 s, 30 for 60 s; past 167 s one per 30 s (50 for 10 minutes). Every delay is injectable,
+ * so tests never sleep for real.
+ * An expected "not ready yet" answer (RequestInProgressException) is a poll, shown as waiting: never as a
+ * failed call.
  */
 import {CancelledError, UserError} from '../../errors.js';
 import type {BackendContext} from '../backend.js';
 import {type AwsService, errorName, mapAwsError} from './errors.js';
 
 export interface AwsTiming {
-  /** SDK waiters (CSR created, certificate issued): delays in seconds, and the bound of each wait. */
-  readonly waiterMinDelaySeconds: number;
-  readonly waiterMaxDelaySeconds: number;
-  readonly waiterMaxWaitSeconds: number;
-  /** Our own polls: first delay, its ceiling, and the bound per kind of wait (all in ms). */
+  /** Polls: the first delay (after the check made at once), the growth, the ceiling (all in ms). */
   readonly pollFirstDelayMs: number;
+  /** Each later delay is this fraction of the time waited so far: the bound on how late a poll sees "done". */
+  readonly pollGrowth: number;
   readonly pollMaxDelayMs: number;
   readonly maxWaitMs: {readonly validationRecord: number; readonly validation: number; readonly domain: number; readonly issued: number; readonly retry: number};
   sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /** Jitter for retries (0 ≤ x < 1). */
+  random(): number;
 }
 
 export const DEFAULT_TIMING: AwsTiming = {
-  waiterMinDelaySeconds: 2,
-  waiterMaxDelaySeconds: 30,
-  waiterMaxWaitSeconds: 900,
-  pollFirstDelayMs: 2_000,
+  pollFirstDelayMs: 250,
+  pollGrowth: 0.18,
   pollMaxDelayMs: 30_000,
   maxWaitMs: {
     validationRecord: 120_000,
@@ -33,6 +38,7 @@ export const DEFAULT_TIMING: AwsTiming = {
     issued: 10 * 60_000,
     retry: 90_000,
   },
+  random: Math.random,
   sleep: (ms, signal) =>
     new Promise((resolve, reject) => {
       if (signal.aborted) return reject(new CancelledError());
@@ -59,14 +65,20 @@ export interface PollOptions<T> {
   check(): Promise<PollOutcome<T>>;
 }
 
+/** The delay before the next poll, after `waited` ms of waiting. */
+export function nextDelay(timing: AwsTiming, waited: number): number {
+  return Math.round(Math.min(timing.pollMaxDelayMs, Math.max(timing.pollFirstDelayMs, waited * timing.pollGrowth)));
+}
+
 /**
- * Polls with doubling delays up to a ceiling, for at most maxWaitMs of waiting. The bound counts the
+ * Polls at once, then adaptively (see the header), for at most maxWaitMs of waiting. The bound counts the
  * delays themselves, so it holds even when sleep is instant (tests) and never depends on the clock.
  */
 export async function poll<T>(ctx: BackendContext, timing: AwsTiming, o: PollOptions<T>): Promise<T> {
-  let delay = timing.pollFirstDelayMs;
   let waited = 0;
   let lastWaiting = '';
+  // The growth follows the clock too: the calls themselves take time, which the sleeps alone do not count.
+  const started = performance.now();
   for (;;) {
     const outcome = await o.check();
     if (outcome.done) return outcome.value;
@@ -77,71 +89,46 @@ export async function poll<T>(ctx: BackendContext, timing: AwsTiming, o: PollOpt
     if (waited >= o.maxWaitMs) {
       throw new UserError({what: `stopped waiting for ${o.what}`, why: `it was not ready after ${Math.round(waited / 1000)} s (${outcome.waiting})`, fix: o.fix});
     }
-    const step = Math.min(delay, o.maxWaitMs - waited);
+    const step = Math.min(nextDelay(timing, Math.max(waited, performance.now() - started)), o.maxWaitMs - waited);
     await timing.sleep(Math.max(step, 0), ctx.signal);
     waited += step;
-    delay = Math.min(delay * 2, timing.pollMaxDelayMs);
   }
 }
 
-/** Config for an SDK waiter from the timing (the SDK itself refuses delays under 1 s). */
-export function waiterConfig<C>(client: C, timing: AwsTiming, signal: AbortSignal) {
-  const minDelay = Math.max(1, timing.waiterMinDelaySeconds);
-  const maxDelay = Math.max(minDelay, timing.waiterMaxDelaySeconds);
-  return {client, minDelay, maxDelay, maxWaitTime: Math.max(minDelay + 1, timing.waiterMaxWaitSeconds), abortSignal: signal as never};
-}
+/** Answers that mean "not yet": AWS is still making what was asked for. */
+const NOT_READY = ['RequestInProgressException'];
 
 /**
- * Runs an SDK waiter as one reported call. A waiter reports failures as JSON in its message; the name of
- * the service error inside is recovered so AccessDenied still names the IAM action.
+ * Gets something AWS is still making (a CA's CSR, an issued certificate), polling while it answers
+ * "not ready yet". Each poll is reported as a call; a not-ready answer as a call that is still waiting
+ * (not a failure), with the waiting line once. Any other error fails at once, mapped to one line.
  */
-export async function sdkWait(ctx: BackendContext, service: AwsService, api: string, waiter: string, what: string, fn: () => Promise<unknown>, lastError: () => unknown = () => undefined): Promise<void> {
-  try {
-    await ctx.call(waiter, what, fn);
-  } catch (error) {
-    const name = errorName(error);
-    if (name === 'AbortError' || ctx.signal.aborted) throw new CancelledError();
-    // client-acm-pca 3.523's waiters retry on any error until the time runs out: report the last one.
-    const last = lastError();
-    if (name === 'TimeoutError' && last && errorName(last) !== 'RequestInProgressException') throw mapAwsError(last, service, api);
-    if (name === 'TimeoutError') {
-      throw new UserError({what: `stopped waiting for ${what}`, why: 'AWS did not finish within the time the wizard waits', fix: 'run `mtls-wizard run` again later; it continues where it stopped'});
-    }
-    const inner = /"name":"(\w+)"/.exec(error instanceof Error ? error.message : '')?.[1];
-    throw mapAwsError(inner ? Object.assign(new Error(`${inner} while waiting for ${what}`), {name: inner}) : error, service, api);
-  }
-}
-
-/**
- * Asks once; only when AWS answers RequestInProgressException does the SDK waiter take over, then asks
- * again. Any other error fails at once (the acm-pca 3.523 waiters would retry it until they time out).
- */
-export async function getOrWait<T, C extends {send(...args: never[]): Promise<unknown>}>(
+export async function getOrWait<T>(
   ctx: BackendContext,
-  o: {service: AwsService; api: string; waiter: string; what: string; waiting: string; client: C; get: () => Promise<T>; wait: (client: C) => Promise<unknown>},
+  timing: AwsTiming,
+  o: {service: AwsService; api: string; what: string; waiting: string; maxWaitMs: number; get: () => Promise<T>},
 ): Promise<T> {
-  try {
-    return await ctx.call(o.api, o.what, o.get);
-  } catch (error) {
-    if (errorName(error) !== 'RequestInProgressException') throw mapAwsError(error, o.service, o.api);
-  }
-  ctx.waiting(o.waiting);
-  let last: unknown;
-  // The waiter sees the client through this proxy, which remembers the last error it got.
-  const watched = new Proxy(o.client, {
-    get(target, prop, receiver) {
-      if (prop !== 'send') return Reflect.get(target, prop, receiver);
-      return (...args: never[]) =>
-        target.send(...args).catch((error: unknown) => {
-          last = error;
-          throw error;
-        });
+  return poll(ctx, timing, {
+    what: o.what,
+    maxWaitMs: o.maxWaitMs,
+    fix: 'run `mtls-wizard run` again later; it continues where it stopped',
+    check: async () => {
+      const started = performance.now();
+      const report = (ok: boolean, notReady?: boolean) =>
+        ctx.emit({type: 'call', stepId: ctx.stepId, name: o.api, detail: o.what, durationMs: performance.now() - started, ok, ...(notReady ? {notReady} : {})});
+      try {
+        const value = await o.get();
+        report(true);
+        return {done: true, value};
+      } catch (error) {
+        if (errorName(error) === 'AbortError' || ctx.signal.aborted) throw new CancelledError();
+        if (NOT_READY.includes(errorName(error))) {
+          report(true, true);
+          return {done: false, waiting: o.waiting};
+        }
+        report(false);
+        throw mapAwsError(error, o.service, o.api);
+      }
     },
   });
-  await sdkWait(ctx, o.service, o.api, o.waiter, o.what, () => o.wait(watched), () => last);
-  try {
-    return await ctx.call(o.api, o.what, o.get);
-  } catch (error) {
-    throw mapAwsError(error, o.service, o.api);
-  }
 }

@@ -48,6 +48,7 @@ function onEvent(state: UiState, event: RunnerEvent, at: number): UiState {
     case 'log':
       return withActivity(state, {at, stepId: event.stepId, level: event.level, text: event.message});
     case 'call':
+      if (event.notReady) return withActivity(state, {at, stepId: event.stepId, level: 'wait', text: `${event.name}${event.detail ? ` (${event.detail})` : ''}: not ready yet`, durationMs: event.durationMs});
       return withActivity(state, {at, stepId: event.stepId, level: event.ok ? 'call' : 'error', text: `${event.name}${event.detail ? ` (${event.detail})` : ''}${event.ok ? '' : ' failed'}`, durationMs: event.durationMs});
     case 'waiting':
       return withActivity(state, {at, stepId: event.stepId, level: 'wait', text: event.message});

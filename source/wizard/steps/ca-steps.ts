@@ -38,6 +38,13 @@ export const intermediateCaStep: Step = {
 export const secondChainStep: Step = {
   ...STEP_INFO['second-chain'],
   async run(ctx) {
+    // Both CAs are started together where the backend allows it (on AWS their key generation overlaps).
+    const prepare = ctx.backend.prepareCa?.bind(ctx.backend);
+    if (prepare) {
+      const started = await Promise.allSettled([caInput(ctx, 2), caInput(ctx, 3)].map((input) => prepare(ctx, input)));
+      const failed = started.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
     const first = await ensureCa(ctx, 2);
     const second = await ensureCa(ctx, 3);
     return {reused: first && second};

@@ -30,20 +30,52 @@ export class Core {
   crashAfter?: Trigger;
   /** The nth call of api fails with this error before it takes effect. */
   failBefore?: Trigger & {readonly error: Error};
+  /** Injected faults (throttling, 5xx), see inject(). */
+  readonly faults: {api: string; error: Error; left: number; lost: boolean}[] = [];
   readonly #counts = new Map<string, number>();
+  /** Calls being answered now (the fake's own async work: key generation, signing). */
+  inFlight = 0;
+
+  /**
+   * The next `times` calls of api fail with error before they take effect; with `lost`, after: AWS did
+   * the work and the answer was lost (a 5xx from a load balancer, a reset connection).
+   */
+  inject(api: string, error: Error, times = 1, o: {lost?: boolean} = {}): void {
+    this.faults.push({api, error, left: times, lost: o.lost ?? false});
+  }
+
+  #fault(api: string, lost: boolean): Error | undefined {
+    const f = this.faults.find((x) => x.api === api && x.left > 0 && x.lost === lost);
+    if (!f) return undefined;
+    f.left -= 1;
+    return f.error;
+  }
 
   /** Wraps a handler: logs the call, applies failBefore / crashAfter. */
   handle<I extends object, O>(service: string, api: string, fn: (input: I) => Promise<O> | O): (input: I) => Promise<O> {
-    return async (input: I) => {
+    const answer = async (input: I) => {
       this.calls.push({service, api, input: input as Record<string, unknown>});
       const n = (this.#counts.get(api) ?? 0) + 1;
       this.#counts.set(api, n);
       const fail = this.failBefore;
       if (fail && fail.api === api && (fail.nth ?? 1) === n) throw fail.error;
+      const before = this.#fault(api, false);
+      if (before) throw before;
       const out = await fn(input);
+      const lost = this.#fault(api, true);
+      if (lost) throw lost;
       const crash = this.crashAfter;
-      if (crash && crash.api === api && (crash.nth ?? 1) === n) throw awsError(CRASH, `connection reset after ${api} reached AWS (simulated crash)`, 500);
+      // The process dies here (kill -9): no HTTP status, so no retry gets a chance; the next run resumes.
+      if (crash && crash.api === api && (crash.nth ?? 1) === n) throw Object.assign(new Error(`the process died after ${api} reached AWS (simulated crash)`), {name: CRASH});
       return out;
+    };
+    return async (input: I) => {
+      this.inFlight += 1;
+      try {
+        return await answer(input);
+      } finally {
+        this.inFlight -= 1;
+      }
     };
   }
 

@@ -36,6 +36,8 @@ export interface FakeCa {
   chainPem?: string;
   /** Polls of the CSR that answer RequestInProgressException first. */
   csrPending: number;
+  /** Date.now() when it was created (for the simulated latency). */
+  readonly createdAt: number;
 }
 
 export interface IssuedCert {
@@ -43,6 +45,7 @@ export interface IssuedCert {
   readonly caArn: string;
   readonly pem: string;
   readonly chain: string;
+  readonly issuedAt: number;
 }
 
 const DAY = 86_400_000;
@@ -66,6 +69,11 @@ export class FakePca {
   csrPendingPolls = 0;
   /** Serials revoked per CA ARN (as the fake found them: plain lowercase hex), with the reason. */
   readonly revoked = new Map<string, Map<string, string>>();
+  /**
+   * Simulated service latency, on Date.now() (so a fake clock drives it): how long a new CA takes to make
+   * its key and CSR, and an issuance to complete. Until then AWS answers RequestInProgressException.
+   */
+  latency = {csrMs: 0, issueMs: 0};
 
   constructor(readonly core: Core) {}
 
@@ -115,8 +123,9 @@ export class FakePca {
   }
 
   describe(ca: FakeCa) {
+    const making = ca.status === 'PENDING_CERTIFICATE' && Date.now() < ca.createdAt + this.latency.csrMs;
     const notAfter = ca.certificatePem ? parseCertificate(ca.certificatePem).notAfter : undefined;
-    return {Arn: ca.arn, Type: ca.type, Status: ca.status, NotAfter: notAfter, CertificateAuthorityConfiguration: {KeyAlgorithm: ca.key.algorithm, SigningAlgorithm: 'SHA256WITHECDSA', Subject: {CommonName: ca.commonName}}};
+    return {Arn: ca.arn, Type: ca.type, Status: making ? 'CREATING' : ca.status, NotAfter: notAfter, CertificateAuthorityConfiguration: {KeyAlgorithm: ca.key.algorithm, SigningAlgorithm: 'SHA256WITHECDSA', Subject: {CommonName: ca.commonName}}};
   }
 
   async create(i: any) {
@@ -124,12 +133,13 @@ export class FakePca {
     if (this.honourCreateTokens && token && this.#tokens.has(token)) return {CertificateAuthorityArn: this.#tokens.get(token)};
     const arn = `arn:aws:acm-pca:${REGION}:${ACCOUNT}:certificate-authority/${id('ca-')}`;
     const key = await generateKey(i.CertificateAuthorityConfiguration.KeyAlgorithm as KeyAlgorithm);
-    this.cas.set(arn, {arn, type: i.CertificateAuthorityType, commonName: i.CertificateAuthorityConfiguration.Subject.CommonName, key, tags: i.Tags ?? [], status: 'PENDING_CERTIFICATE', csrPending: this.csrPendingPolls});
+    this.cas.set(arn, {arn, type: i.CertificateAuthorityType, commonName: i.CertificateAuthorityConfiguration.Subject.CommonName, key, tags: i.Tags ?? [], status: 'PENDING_CERTIFICATE', csrPending: this.csrPendingPolls, createdAt: Date.now()});
     if (token) this.#tokens.set(token, arn);
     return {CertificateAuthorityArn: arn};
   }
 
   async csr(ca: FakeCa) {
+    if (Date.now() < ca.createdAt + this.latency.csrMs) throw awsError('RequestInProgressException', 'The CSR is being generated');
     if (ca.csrPending > 0) {
       ca.csrPending -= 1;
       throw awsError('RequestInProgressException', 'The CSR is being generated');
@@ -165,7 +175,7 @@ export class FakePca {
     }
     const arn = `${issuer.arn}/certificate/${parseCertificate(pem).serial}`;
     const chain = [issuer.certificatePem, issuer.chainPem].filter(Boolean).join('\n');
-    this.certificates.set(arn, {arn, caArn: issuer.arn, pem, chain: template === 'RootCACertificate/V1' ? '' : chain});
+    this.certificates.set(arn, {arn, caArn: issuer.arn, pem, chain: template === 'RootCACertificate/V1' ? '' : chain, issuedAt: Date.now()});
     if (token) this.#tokens.set(tokenKey, arn);
     return {CertificateArn: arn};
   }
@@ -173,6 +183,7 @@ export class FakePca {
   getCertificate(i: any) {
     const cert = this.certificates.get(i.CertificateArn);
     if (!cert || cert.caArn !== i.CertificateAuthorityArn) throw awsError('ResourceNotFoundException', `Could not find certificate ${i.CertificateArn}`);
+    if (Date.now() < cert.issuedAt + this.latency.issueMs) throw awsError('RequestInProgressException', 'The certificate is being issued');
     return {Certificate: cert.pem, ...(cert.chain ? {CertificateChain: cert.chain} : {})};
   }
 
