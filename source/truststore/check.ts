@@ -1,6 +1,5 @@
 import {formatParts} from '../errors.js';
-import {checkCaPath, IssuerIndex, walkToRoot, type PathProblem} from './chain.js';
-import {nodeView} from './certificate.js';
+import {checkCaPath, IssuerIndex, selfIssued, walkToRoot, type PathProblem} from './chain.js';
 import {finding} from './consequences.js';
 import {shortFingerprint, summarise} from './format.js';
 import {parsePemBundle} from './parse.js';
@@ -72,8 +71,7 @@ function duplicateSubjects(unique: readonly TrustCertificate[]): Finding[] {
 }
 
 function chainFindings(cert: TrustCertificate, index: IssuerIndex): Finding[] {
-  const view = nodeView(cert);
-  if (!cert.selfSigned && view.subject === view.issuer && index.issuerOf(cert).kind === 'missing') {
+  if (!cert.selfSigned && selfIssued(cert) && index.issuerOf(cert).kind === 'missing') {
     return [finding('bad-signature', `${cert.subject} names itself as its issuer, but its signature does not verify with its own key: the certificate is damaged`, cert.subject)];
   }
   const walk = walkToRoot(cert, index);
