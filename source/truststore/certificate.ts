@@ -109,8 +109,7 @@ function decodeUncached(der: Uint8Array, fingerprint: string): {cert: TrustCerti
     mayIssue: keyUsage === undefined || ((bitStringBytes(readNode(keyUsage))[0] ?? 0) & 0x04) !== 0,
     serialHex,
   };
-  // A self-issued certificate is a root only if its own key verifies its signature.
-  const selfSigned = certParts.subjectKey === certParts.issuerKey && signedBy(certParts, certParts);
+  const selfIssued = certParts.subjectKey === certParts.issuerKey;
   const cert: TrustCertificate = {
     pem: toPem(der),
     der,
@@ -120,7 +119,11 @@ function decodeUncached(der: Uint8Array, fingerprint: string): {cert: TrustCerti
     serial: serialHex,
     isCa,
     pathLen: isCa && pathLenNode ? smallInteger(pathLenNode) : null,
-    selfSigned,
+    // A self-issued certificate is a root only if its own key verifies its signature: checked when first asked,
+    // so that a whole bundle's signatures can be checked together (signature.ts, verifyAhead).
+    get selfSigned() {
+      return selfIssued && signedBy(certParts, certParts);
+    },
     notBefore,
     notAfter,
     keyDescription: key.description,

@@ -74,32 +74,75 @@ function publicKey(parts: CertificateParts): KeyObject | null {
 
 const results = new WeakMap<CertificateParts, WeakMap<CertificateParts, boolean>>();
 
-/** True when `issuer`'s key verifies `child`'s signature (X509_verify: both algorithm fields must agree). */
-export function signedBy(child: CertificateParts, issuer: CertificateParts): boolean {
+function remembered(child: CertificateParts, issuer: CertificateParts): boolean | undefined {
+  return results.get(child)?.get(issuer);
+}
+
+function remember(child: CertificateParts, issuer: CertificateParts, result: boolean): boolean {
   let known = results.get(child);
   if (!known) {
     known = new WeakMap();
     results.set(child, known);
   }
-  let result = known.get(issuer);
-  if (result === undefined) {
-    result = check(child, issuer);
-    known.set(issuer, result);
-  }
+  known.set(issuer, result);
   return result;
 }
 
-function check(child: CertificateParts, issuer: CertificateParts): boolean {
+/** True when `issuer`'s key verifies `child`'s signature (X509_verify: both algorithm fields must agree). */
+export function signedBy(child: CertificateParts, issuer: CertificateParts): boolean {
+  const known = remembered(child, issuer);
+  if (known !== undefined) return known;
+  const work = plan(child, issuer);
+  if (typeof work === 'boolean') return remember(child, issuer, work);
+  try {
+    return remember(child, issuer, verifySignature(work.digest, child.tbs, work.key, child.signature));
+  } catch {
+    return remember(child, issuer, false);
+  }
+}
+
+/**
+ * signedBy for many pairs at once, the signature checks running on libuv's thread pool (a second core) while
+ * this thread imports the next keys; afterwards signedBy answers these pairs from memory.
+ */
+export async function verifyAhead(pairs: Iterable<readonly [CertificateParts, CertificateParts]>): Promise<void> {
+  const pending: Promise<unknown>[] = [];
+  for (const [child, issuer] of pairs) {
+    if (remembered(child, issuer) !== undefined) continue;
+    const work = plan(child, issuer);
+    if (typeof work === 'boolean') {
+      remember(child, issuer, work);
+      continue;
+    }
+    pending.push(
+      new Promise<void>((resolve) => {
+        try {
+          verifySignature(work.digest, child.tbs, work.key, child.signature, (error, ok) => {
+            remember(child, issuer, !error && ok);
+            resolve();
+          });
+        } catch {
+          remember(child, issuer, false);
+          resolve();
+        }
+      }),
+    );
+  }
+  await Promise.all(pending);
+}
+
+/** The verdict when it needs no signature check of ours, else the digest and key to check it with. */
+function plan(child: CertificateParts, issuer: CertificateParts): boolean | {digest: string | null; key: KeyObject} {
   if (Buffer.compare(child.outerAlgorithm, child.innerAlgorithm) !== 0) return false;
   const key = publicKey(issuer);
   if (!key) return false;
   const direct = DIRECT[child.signatureOid];
+  if (direct && child.signatureParameters === undefined) {
+    // A key of another type would verify with a different scheme: OpenSSL calls that a wrong key, not a match.
+    return key.asymmetricKeyType === direct.keyType ? {digest: direct.digest, key} : false;
+  }
+  // RSASSA-PSS, DSA and the rest: OpenSSL's own certificate verification, on a certificate parsed just for it.
   try {
-    if (direct && child.signatureParameters === undefined) {
-      // A key of another type would verify with a different scheme: OpenSSL calls that a wrong key, not a match.
-      return key.asymmetricKeyType === direct.keyType && verifySignature(direct.digest, child.tbs, key, child.signature);
-    }
-    // RSASSA-PSS, DSA and the rest: OpenSSL's own certificate verification, on a certificate parsed just for it.
     return new X509Certificate(child.der).verify(key);
   } catch {
     return false;

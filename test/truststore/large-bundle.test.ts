@@ -1,7 +1,7 @@
 import {webcrypto} from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import {beforeAll, describe, expect, it} from 'vitest';
-import {checkTruststore, formatReport} from '../../source/truststore/index.js';
+import {beforeAll, describe, expect, it, vi} from 'vitest';
+import {checkTruststore, checkTruststoreAsync, formatReport} from '../../source/truststore/index.js';
 
 // A 1,000-certificate bundle (API Gateway's maximum) of healthy hierarchies with one of each problem planted in
 // it, each at a known certificate: the check must find exactly those, however many certificates surround them.
@@ -58,6 +58,7 @@ async function issue(subject: string, parent: Ca | 'self', opts: IssueOptions = 
 const pem = (ca: Ca) => `${ca.cert.toString('pem').replaceAll('\r\n', '\n')}\n`;
 
 let report: ReturnType<typeof checkTruststore>;
+let bundlePem: string;
 let expectedErrors: string[];
 let expectedWarnings: string[];
 
@@ -114,7 +115,8 @@ beforeAll(async () => {
     `chain-too-long ${subject(tooDeep)}`,
   ].sort();
   expectedWarnings = [`duplicate-dropped ${subject(r0)}`, `expired ${subject(expired)}`, `not-yet-valid ${subject(early)}`, `not-a-ca ${subject(notCa)}`].sort();
-  report = checkTruststore(bundle.map(pem).join(''));
+  bundlePem = bundle.map(pem).join('');
+  report = checkTruststore(bundlePem);
 }, 120_000);
 
 describe('a 1,000-certificate bundle with one of each problem planted', () => {
@@ -137,5 +139,13 @@ describe('a 1,000-certificate bundle with one of each problem planted', () => {
     expect(text).toContain('error [bad-signature] CN=Forged CA does not chain to a root in the bundle: the certificate named C=JP, O=Example 1, CN=Root CA 1 in the bundle did not sign CN=Forged CA');
     expect(text).toContain('error [bad-signature] CN=Damaged Root names itself as its issuer, but its signature does not verify with its own key');
     expect(text).toMatch(/^truststore: 1000 certificates, 9 errors, 4 warnings$/m);
+  });
+
+  it('gets the same report when the signatures are checked ahead on the thread pool, as the CLI does', async () => {
+    // Fresh modules, so that no certificate or signature is answered from the first check's memory.
+    vi.resetModules();
+    const fresh = (await import('../../source/truststore/index.js')) as {checkTruststoreAsync: typeof checkTruststoreAsync};
+    expect(fresh.checkTruststoreAsync).not.toBe(checkTruststoreAsync);
+    expect(await fresh.checkTruststoreAsync(bundlePem)).toEqual(report);
   });
 });
