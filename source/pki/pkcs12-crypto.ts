@@ -1,45 +1,10 @@
 /**
- * The password-based cryptography of PKCS#12, with node:crypto doing every cipher, hash and PBKDF2:
- *  - ours, because no maintained JavaScript library does it for every key type: the RFC 7292 appendix B key
- *    derivation, which the MAC needs in both profiles and the compatible profile's pbeWithSHAAnd3-KeyTripleDES-CBC
- *    needs for its key and IV (pkijs writes only PBES2; node-forge handles RSA keys only);
- *  - PBES2 (RFC 8018: PBKDF2-HMAC-SHA256, AES-256-CBC) is a few node:crypto calls; its parameter structures are
- *    declared below with @peculiar/asn1-schema, which no @peculiar package ships (asn1-pfx has the PKCS#12 ones).
+ * The password-based cryptography of PKCS#12: the RFC 7292 appendix B key derivation (for the MAC and the
+ * legacy 3DES scheme), PBES2 (RFC 8018) with PBKDF2-HMAC-SHA256 and AES-256-CBC, and the integrity MAC.
  * Every function returns the AlgorithmIdentifier with the ciphertext, so a file always names what it used.
  */
-import {AsnConvert, AsnProp, AsnPropTypes, OctetString} from '@peculiar/asn1-schema';
-import {AlgorithmIdentifier} from '@peculiar/asn1-x509';
-import {DigestInfo} from '@peculiar/asn1-rsa';
-import {MacData} from '@peculiar/asn1-pfx';
 import {createCipheriv, createHash, createHmac, hash as oneShotHash, pbkdf2Sync, randomBytes} from 'node:crypto';
-
-/** PBKDF2-params (RFC 8018 A.2), with the salt always "specified" and the PRF always written out. */
-class Pbkdf2Params {
-  salt = new OctetString();
-  iterationCount = 0;
-  prf = new AlgorithmIdentifier();
-}
-AsnProp({type: OctetString})(Pbkdf2Params.prototype, 'salt');
-AsnProp({type: AsnPropTypes.Integer})(Pbkdf2Params.prototype, 'iterationCount');
-AsnProp({type: AlgorithmIdentifier})(Pbkdf2Params.prototype, 'prf');
-
-/** PBES2-params (RFC 8018 A.4). */
-class Pbes2Params {
-  keyDerivationFunc = new AlgorithmIdentifier();
-  encryptionScheme = new AlgorithmIdentifier();
-}
-AsnProp({type: AlgorithmIdentifier})(Pbes2Params.prototype, 'keyDerivationFunc');
-AsnProp({type: AlgorithmIdentifier})(Pbes2Params.prototype, 'encryptionScheme');
-
-/** pkcs-12PbeParams (RFC 7292 appendix C). */
-class Pkcs12PbeParams {
-  salt = new OctetString();
-  iterations = 0;
-}
-AsnProp({type: OctetString})(Pkcs12PbeParams.prototype, 'salt');
-AsnProp({type: AsnPropTypes.Integer})(Pkcs12PbeParams.prototype, 'iterations');
-
-const der = (value: object): ArrayBuffer => AsnConvert.serialize(value);
+import {algorithm, integer, nullValue, octetString, sequence, type Der} from './pkcs12-der.js';
 
 export const OID = {
   pbes2: '1.2.840.113549.1.5.13',
@@ -97,7 +62,7 @@ export function pkcs12Kdf(hash: MacHash, password: Buffer, salt: Buffer, id: 1 |
 
 export interface Encrypted {
   /** AlgorithmIdentifier of the encryption scheme, with its salt, iterations and IV. */
-  readonly algorithm: AlgorithmIdentifier;
+  readonly algorithm: Der;
   readonly ciphertext: Buffer;
 }
 
@@ -112,12 +77,9 @@ export function encryptPbes2(plaintext: Buffer, passphrase: string, iterations: 
   const iv = randomBytes(16);
   const key = pbkdf2Sync(Buffer.from(passphrase, 'utf8'), salt, iterations, 32, 'sha256');
   // keyLength is left out: AES-256 fixes it, and OpenSSL leaves it out too.
-  const kdf = Object.assign(new Pbkdf2Params(), {salt: new OctetString(salt), iterationCount: iterations, prf: new AlgorithmIdentifier({algorithm: OID.hmacWithSha256, parameters: null})});
-  const params = Object.assign(new Pbes2Params(), {
-    keyDerivationFunc: new AlgorithmIdentifier({algorithm: OID.pbkdf2, parameters: der(kdf)}),
-    encryptionScheme: new AlgorithmIdentifier({algorithm: OID.aes256Cbc, parameters: der(new OctetString(iv))}),
-  });
-  return {algorithm: new AlgorithmIdentifier({algorithm: OID.pbes2, parameters: der(params)}), ciphertext: encrypt('aes-256-cbc', key, iv, plaintext)};
+  const kdf = algorithm(OID.pbkdf2, sequence(octetString(salt), integer(iterations), algorithm(OID.hmacWithSha256, nullValue())));
+  const scheme = algorithm(OID.aes256Cbc, octetString(iv));
+  return {algorithm: algorithm(OID.pbes2, sequence(kdf, scheme)), ciphertext: encrypt('aes-256-cbc', key, iv, plaintext)};
 }
 
 /** pbeWithSHAAnd3-KeyTripleDES-CBC (RFC 7292 appendix C): key and IV both from the B.2 KDF with SHA-1. */
@@ -126,19 +88,19 @@ export function encryptSha1TripleDes(plaintext: Buffer, passphrase: string, iter
   const password = bmpPassword(passphrase);
   const key = pkcs12Kdf('sha1', password, salt, 1, iterations, 24);
   const iv = pkcs12Kdf('sha1', password, salt, 2, iterations, 8);
-  const params = Object.assign(new Pkcs12PbeParams(), {salt: new OctetString(salt), iterations});
+  const params = sequence(octetString(salt), integer(iterations));
   return {
-    algorithm: new AlgorithmIdentifier({algorithm: OID.pbeWithShaAnd3KeyTripleDesCbc, parameters: der(params)}),
+    algorithm: algorithm(OID.pbeWithShaAnd3KeyTripleDesCbc, params),
     ciphertext: encrypt('des-ede3-cbc', key, iv, plaintext),
   };
 }
 
 /** MacData: an HMAC over the AuthenticatedSafe's bytes, keyed by the B.2 KDF (id 3) with the same hash. */
-export function macData(hash: MacHash, authSafe: Uint8Array, passphrase: string, iterations: number, saltLength: number): MacData {
+export function macData(hash: MacHash, authSafe: Buffer, passphrase: string, iterations: number, saltLength: number): Der {
   const salt = randomBytes(saltLength);
   const size = hash === 'sha1' ? 20 : 32;
   const key = pkcs12Kdf(hash, bmpPassword(passphrase), salt, 3, iterations, size);
   const digest = createHmac(hash, key).update(authSafe).digest();
-  const digestAlgorithm = new AlgorithmIdentifier({algorithm: hash === 'sha1' ? OID.sha1 : OID.sha256, parameters: null});
-  return new MacData({mac: new DigestInfo({digestAlgorithm, digest: new OctetString(digest)}), macSalt: new OctetString(salt), iterations});
+  const digestInfo = sequence(algorithm(hash === 'sha1' ? OID.sha1 : OID.sha256, nullValue()), octetString(digest));
+  return sequence(digestInfo, octetString(salt), integer(iterations));
 }

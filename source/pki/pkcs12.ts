@@ -6,37 +6,14 @@
  * (1) an encryptedData ContentInfo with the certificate bags and (2) a data ContentInfo with one
  * pkcs8ShroudedKeyBag; then a MAC over the AuthenticatedSafe. The key and the leaf certificate carry the same
  * localKeyId (SHA-1 of the certificate) so readers pair them, and the friendlyName when one is given.
- *
- * Whose is what: the ASN.1 structures (PFX, AuthenticatedSafe, SafeBag, CertBag, PKCS8ShroudedKeyBag, MacData,
- * ContentInfo, EncryptedContentInfo) are @peculiar/asn1-pfx's and its siblings', the ones @peculiar/x509 already
- * brings, serialised by @peculiar/asn1-schema; CMS EncryptedData, which no @peculiar package declares, is declared
- * here. The ciphers, hashes and PBKDF2 are node:crypto's; pkcs12-crypto.ts holds the one piece no maintained library
- * does for every key type, the RFC 7292 key derivation (the MAC key, and the compatible profile's 3DES key and IV).
- * pkijs was not used for the modern profile: it cannot write the compatible one (so two paths), it is asynchronous
- * (WebCrypto), and it would be a new dependency tree for what node:crypto does in three calls.
  */
-import {ContentEncryptionAlgorithmIdentifier, ContentInfo, EncryptedContent, EncryptedContentInfo} from '@peculiar/asn1-cms';
-import {
-  AuthenticatedSafe,
-  CertBag,
-  id_certBag,
-  id_pkcs8ShroudedKeyBag,
-  id_x509Certificate,
-  PFX,
-  PKCS12Attribute,
-  PKCS8ShroudedKeyBag,
-  SafeBag,
-  SafeContents,
-} from '@peculiar/asn1-pfx';
-import {EncryptedData as EncryptedKey} from '@peculiar/asn1-pkcs8';
-import {FriendlyName, id_pkcs9_at_friendlyName, id_pkcs9_at_localKeyId} from '@peculiar/asn1-pkcs9';
-import {AsnConvert, AsnProp, AsnPropTypes, OctetString} from '@peculiar/asn1-schema';
 import {X509Certificate, createHash, createPrivateKey, getCiphers} from 'node:crypto';
 import {ExternalError, UserError} from '../errors.js';
 import {keyMatchesCertificate} from './keys.js';
 import {checkPassphrase} from './passphrase.js';
 import {pemBlocks} from './pem.js';
 import {encryptPbes2, encryptSha1TripleDes, macData, type Encrypted, type MacHash} from './pkcs12-crypto.js';
+import {bmpString, explicit, implicitOctets, integer, objectId, octetString, sequence, setOf, type Der} from './pkcs12-der.js';
 
 export type Pkcs12Profile = 'modern' | 'compatible';
 
@@ -68,36 +45,30 @@ const SCHEMES: Record<Pkcs12Profile, Scheme> = {
 const OID = {
   data: '1.2.840.113549.1.7.1',
   encryptedData: '1.2.840.113549.1.7.6',
+  keyBag: '1.2.840.113549.1.12.10.1.2', // pkcs8ShroudedKeyBag
+  certBag: '1.2.840.113549.1.12.10.1.3',
+  x509Certificate: '1.2.840.113549.1.9.22.1',
+  friendlyName: '1.2.840.113549.1.9.20',
+  localKeyId: '1.2.840.113549.1.9.21',
 } as const;
 
 const WHAT = 'failed to export the PKCS#12 file';
 
-/** CMS EncryptedData (RFC 5652 §8) without unprotectedAttrs: what holds the encrypted certificate bags. */
-class EncryptedData {
-  version = 0;
-  encryptedContentInfo = new EncryptedContentInfo();
-}
-AsnProp({type: AsnPropTypes.Integer})(EncryptedData.prototype, 'version');
-AsnProp({type: EncryptedContentInfo})(EncryptedData.prototype, 'encryptedContentInfo');
-
-const der = (value: object): ArrayBuffer => AsnConvert.serialize(value);
-
-function attribute(id: string, value: object): PKCS12Attribute {
-  // PKCS12Attribute's constructor drops its argument (asn1-pfx 2.11): set the fields.
-  return Object.assign(new PKCS12Attribute(), {attrId: id, attrValues: [der(value)]});
+function attribute(oid: string, value: Der): Der {
+  return sequence(objectId(oid), setOf(value));
 }
 
-function dataContentInfo(content: ArrayBuffer): ContentInfo {
-  return new ContentInfo({contentType: OID.data, content: der(new OctetString(content))});
+function safeBag(oid: string, value: Der, attributes: Der[]): Der {
+  return attributes.length > 0 ? sequence(objectId(oid), explicit(0, value), setOf(...attributes)) : sequence(objectId(oid), explicit(0, value));
 }
 
-function encryptedContentInfo(encrypted: Encrypted): ContentInfo {
-  const encryptedContentInfo = new EncryptedContentInfo({
-    contentType: OID.data,
-    contentEncryptionAlgorithm: new ContentEncryptionAlgorithmIdentifier(encrypted.algorithm),
-    encryptedContent: new EncryptedContent({value: new OctetString(encrypted.ciphertext)}),
-  });
-  return new ContentInfo({contentType: OID.encryptedData, content: der(Object.assign(new EncryptedData(), {encryptedContentInfo}))});
+function dataContentInfo(content: Der): Der {
+  return sequence(objectId(OID.data), explicit(0, octetString(content)));
+}
+
+function encryptedContentInfo(encrypted: Encrypted): Der {
+  const encryptedContent = sequence(objectId(OID.data), encrypted.algorithm, implicitOctets(0, encrypted.ciphertext));
+  return sequence(objectId(OID.encryptedData), explicit(0, sequence(integer(0), encryptedContent)));
 }
 
 function privateKeyDer(privateKeyPem: string): Buffer {
@@ -199,27 +170,17 @@ export function exportPkcs12(o: {
   const cas = chain.filter((der) => !seen.has(der.toString('hex')) && seen.add(der.toString('hex')));
 
   const scheme = SCHEMES[o.profile];
-  const leafAttributes = [attribute(id_pkcs9_at_localKeyId, new OctetString(createHash('sha1').update(leaf).digest()))];
-  if (o.friendlyName !== undefined) leafAttributes.push(attribute(id_pkcs9_at_friendlyName, new FriendlyName(o.friendlyName)));
-  // DER orders a SET OF by the members' encodings (X.690 11.6); asn1-schema writes them as given.
-  leafAttributes.sort((x, y) => Buffer.compare(Buffer.from(der(x)), Buffer.from(der(y))));
+  const leafAttributes = [attribute(OID.localKeyId, octetString(createHash('sha1').update(leaf).digest()))];
+  if (o.friendlyName !== undefined) leafAttributes.push(attribute(OID.friendlyName, bmpString(o.friendlyName)));
 
-  const certBag = (cert: Buffer, attributes: PKCS12Attribute[]): SafeBag =>
-    new SafeBag({
-      bagId: id_certBag,
-      bagValue: der(new CertBag({certId: id_x509Certificate, certValue: der(new OctetString(cert))})),
-      ...(attributes.length > 0 ? {bagAttributes: attributes} : {}),
-    });
-  const certificates = Buffer.from(der(new SafeContents([certBag(leaf, leafAttributes), ...cas.map((cert) => certBag(cert, []))])));
+  const certBag = (der: Buffer, attributes: Der[]): Der =>
+    safeBag(OID.certBag, sequence(objectId(OID.x509Certificate), explicit(0, octetString(der))), attributes);
+  const certificates = sequence(certBag(leaf, leafAttributes), ...cas.map((der) => certBag(der, [])));
 
   const shrouded = scheme.encrypt(key, o.passphrase);
-  const keyBag = new SafeBag({
-    bagId: id_pkcs8ShroudedKeyBag,
-    bagValue: der(new PKCS8ShroudedKeyBag({encryptionAlgorithm: shrouded.algorithm, encryptedData: new EncryptedKey(shrouded.ciphertext)})),
-    bagAttributes: leafAttributes,
-  });
+  const keyBag = safeBag(OID.keyBag, sequence(shrouded.algorithm, octetString(shrouded.ciphertext)), leafAttributes);
 
-  const authSafe = der(new AuthenticatedSafe([encryptedContentInfo(scheme.encrypt(certificates, o.passphrase)), dataContentInfo(der(new SafeContents([keyBag])))]));
-  const mac = macData(scheme.macHash, new Uint8Array(authSafe), o.passphrase, scheme.macIterations, scheme.saltLength);
-  return new Uint8Array(der(new PFX({version: 3, authSafe: dataContentInfo(authSafe), macData: mac})));
+  const authSafe = sequence(encryptedContentInfo(scheme.encrypt(certificates, o.passphrase)), dataContentInfo(sequence(keyBag)));
+  const mac = macData(scheme.macHash, authSafe, o.passphrase, scheme.macIterations, scheme.saltLength);
+  return sequence(integer(3), dataContentInfo(authSafe), mac);
 }
