@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises';
 import {formatParts} from '../errors.js';
-import {checkTruststore, formatReport, type CheckReport, type Finding} from '../truststore/index.js';
+import {checkTruststoreAsync, formatReport, type CheckReport, type Finding} from '../truststore/index.js';
 
 export interface CommandOutput {
   readonly stdout: (s: string) => void;
@@ -16,7 +16,7 @@ export async function truststoreCheck(file: string, opts: {json: boolean; now?: 
   let report: CheckReport;
   try {
     const bytes = await readFile(file);
-    report = checkTruststore(new Uint8Array(bytes), {now: opts.now});
+    report = await checkTruststoreAsync(new Uint8Array(bytes), {now: opts.now});
   } catch (error) {
     const problem = fileFinding(file, error);
     if (opts.json) out.stdout(`${JSON.stringify({ok: false, certificates: [], errors: [problem], warnings: []}, null, 2)}\n`);

@@ -1,20 +1,49 @@
-// @peculiar/x509 relies on decorator metadata; reflect-metadata must load before it.
-import 'reflect-metadata';
-import {BasicConstraintsExtension, X509Certificate as PeculiarCertificate} from '@peculiar/x509';
-import {createHash, X509Certificate, type KeyObject} from 'node:crypto';
+/**
+ * One certificate, read once: the fields the rules show and judge (TrustCertificate), and beside it the parts
+ * issuer matching and signature checks need (CertificateParts: names as compared, key identifiers, the signed
+ * bytes). The DER is read with der.ts; node:crypto is asked only for keys of types we do not read ourselves,
+ * and (signature.ts) to verify signatures.
+ */
+import {createHash, createPublicKey} from 'node:crypto';
+import {bitStringBytes, children, content, contentString, encoding, expect, oid, readNode, smallInteger, TAG, type Node} from './der.js';
+import {readName} from './name.js';
+import {signedBy} from './signature.js';
 import type {TrustCertificate} from './types.js';
 
-/** node:crypto's view of each certificate, kept beside it for signature checks (checkIssued, verify). */
-const nodeViews = new WeakMap<TrustCertificate, X509Certificate>();
+/** What issuer matching and signature verification need, kept out of the public certificate type. */
+export interface CertificateParts {
+  /** Subject and issuer as OpenSSL compares them (see name.ts). */
+  readonly subjectKey: string;
+  readonly issuerKey: string;
+  readonly der: Uint8Array;
+  /** The signed bytes (tbsCertificate), the signature, and both copies of the signature algorithm. */
+  readonly tbs: Uint8Array;
+  readonly signature: Uint8Array;
+  readonly signatureOid: string;
+  readonly signatureParameters: Uint8Array | undefined;
+  readonly outerAlgorithm: Uint8Array;
+  readonly innerAlgorithm: Uint8Array;
+  /** SubjectPublicKeyInfo, DER, and its algorithm: "rsa", "ec", "ed25519", … (node:crypto's names). */
+  readonly spki: Uint8Array;
+  readonly keyType: string;
+  /** The subjectPublicKey bits: for RSA, the PKCS#1 RSAPublicKey, which imports far faster than the SPKI. */
+  readonly keyBits: Uint8Array;
+  readonly subjectKeyId: string | undefined;
+  readonly authorityKeyId: string | undefined;
+  readonly authoritySerial: string | undefined;
+  /** The first directoryName of authorityKeyIdentifier's authorityCertIssuer, as compared. */
+  readonly authorityIssuerKey: string | undefined;
+  /** False only when a keyUsage extension is present without keyCertSign. */
+  readonly mayIssue: boolean;
+  readonly serialHex: string;
+}
 
-/** node:crypto's parsed certificate, created from the DER when the certificate came from elsewhere. */
-export function nodeView(cert: TrustCertificate): X509Certificate {
-  let view = nodeViews.get(cert);
-  if (!view) {
-    view = new X509Certificate(cert.der);
-    nodeViews.set(cert, view);
-  }
-  return view;
+const parts = new WeakMap<TrustCertificate, CertificateParts>();
+
+export function partsOf(cert: TrustCertificate): CertificateParts {
+  const found = parts.get(cert);
+  if (!found) throw new Error(`no parsed parts for ${cert.subject}: certificates come from decodeCertificate`);
+  return found;
 }
 
 /** Decoded certificates by SHA-256 of their DER: a walkthrough reads the same few CAs many times. */
@@ -26,62 +55,174 @@ export function decodeCertificate(der: Uint8Array): TrustCertificate {
   const fingerprint = createHash('sha256').update(der).digest('hex');
   const hit = decoded.get(fingerprint);
   if (hit) return hit;
-  const cert = decodeUncached(der, fingerprint);
+  const {cert, certParts} = decodeUncached(der, fingerprint);
+  parts.set(cert, certParts);
   if (decoded.size >= MAX_CACHED) decoded.clear();
   decoded.set(fingerprint, cert);
   return cert;
 }
 
-function decodeUncached(der: Uint8Array, fingerprint: string): TrustCertificate {
-  const view = new X509Certificate(der);
+function decodeUncached(der: Uint8Array, fingerprint: string): {cert: TrustCertificate; certParts: CertificateParts} {
+  const top = readNode(Buffer.from(der.buffer, der.byteOffset, der.byteLength));
   // OpenSSL's parser ignores bytes after the certificate; a block with extra bytes was damaged or spliced.
-  if (view.raw.length !== der.length) throw new Error(`${der.length - view.raw.length} unexpected bytes after the certificate`);
-  const peculiar = new PeculiarCertificate(der);
-  const basic = peculiar.getExtension(BasicConstraintsExtension);
+  if (top.end !== der.length) throw new Error(`${der.length - top.end} unexpected bytes after the certificate`);
+  const [tbsNode, outerAlgorithm, signatureNode, ...extra] = children(expect(top, TAG.sequence, 'the certificate'));
+  if (extra.length > 0 || !outerAlgorithm || !signatureNode) throw new Error('the certificate does not have three parts');
+  const tbs = expect(tbsNode, TAG.sequence, 'tbsCertificate');
+  const fields = children(tbs);
+  const version = fields[0]?.tag === 0xa0 ? smallInteger(expect(children(fields[0])[0], TAG.integer, 'the version')) : 0;
+  if (version > 2) throw new Error(`version ${version + 1} is not an X.509 version`);
+  const [serialNode, innerAlgorithm, issuerNode, validityNode, subjectNode, spkiNode, ...optional] = fields.slice(fields[0]?.tag === 0xa0 ? 1 : 0);
+  const serial = content(expect(serialNode, TAG.integer, 'the serial number'));
+  const [notBefore, notAfter] = children(expect(validityNode, TAG.sequence, 'the validity')).map(readTime);
+  if (!notBefore || !notAfter) throw new Error('the validity is missing a date');
+  const subject = readName(expect(subjectNode, TAG.sequence, 'the subject'));
+  const issuer = readName(expect(issuerNode, TAG.sequence, 'the issuer'));
+  const spki = expect(spkiNode, TAG.sequence, 'the public key');
+  const key = readKey(spki);
+  const signature = readAlgorithm(outerAlgorithm);
+  expect(innerAlgorithm, TAG.sequence, 'the signature algorithm');
+  const extensions = readExtensions(optional.find((node) => node.tag === 0xa3));
+  const basic = extensions.get('2.5.29.19');
+  const constraints = basic ? children(expect(readNode(basic), TAG.sequence, 'basicConstraints')) : [];
+  const isCa = constraints[0]?.tag === TAG.boolean && (content(constraints[0])[0] ?? 0) !== 0;
+  const pathLenNode = constraints.find((node) => node.tag === TAG.integer);
+  const serialHex = hexOfInteger(serial);
+  const aki = readAuthorityKeyId(extensions.get('2.5.29.35'));
+  const ski = extensions.get('2.5.29.14');
+  const keyUsage = extensions.get('2.5.29.15');
+  const certParts: CertificateParts = {
+    subjectKey: subject.key,
+    issuerKey: issuer.key,
+    der,
+    tbs: encoding(tbs),
+    signature: bitStringBytes(signatureNode),
+    signatureOid: signature.oid,
+    signatureParameters: signature.parameters,
+    outerAlgorithm: encoding(outerAlgorithm),
+    innerAlgorithm: encoding(innerAlgorithm as Node),
+    spki: encoding(spki),
+    keyType: key.type,
+    keyBits: bitStringBytes(children(spki)[1] as Node),
+    subjectKeyId: ski ? hex(content(expect(readNode(ski), TAG.octetString, 'subjectKeyIdentifier'))) : undefined,
+    ...aki,
+    mayIssue: keyUsage === undefined || ((bitStringBytes(readNode(keyUsage))[0] ?? 0) & 0x04) !== 0,
+    serialHex,
+  };
+  const selfIssued = certParts.subjectKey === certParts.issuerKey;
   const cert: TrustCertificate = {
     pem: toPem(der),
     der,
     fingerprint,
-    subject: peculiar.subject,
-    issuer: peculiar.issuer,
-    serial: view.serialNumber.toUpperCase(),
-    isCa: basic?.ca === true,
-    pathLen: basic?.ca === true && basic.pathLength !== undefined ? basic.pathLength : null,
-    selfSigned: view.subject === view.issuer && verifies(view, view.publicKey),
-    notBefore: peculiar.notBefore,
-    notAfter: peculiar.notAfter,
-    keyDescription: describeKey(view.publicKey),
-    // Typed through webcrypto's Algorithm, which this project's lib settings do not declare.
-    signatureAlgorithm: describeSignature(peculiar.signatureAlgorithm as {name: string; hash?: unknown}),
+    subject: subject.display,
+    issuer: issuer.display,
+    serial: serialHex,
+    isCa,
+    pathLen: isCa && pathLenNode ? smallInteger(pathLenNode) : null,
+    // A self-issued certificate is a root only if its own key verifies its signature: checked when first asked,
+    // so that a whole bundle's signatures can be checked together (signature.ts, verifyAhead).
+    get selfSigned() {
+      return selfIssued && signedBy(certParts, certParts);
+    },
+    notBefore,
+    notAfter,
+    keyDescription: key.description,
+    signatureAlgorithm: describeSignature(signature.oid, signature.parameters),
   };
-  nodeViews.set(cert, view);
-  return cert;
+  return {cert, certParts};
 }
 
-/** True when `subject`'s signature verifies with `key`; a key of another type is a plain "no". */
-export function verifies(subject: X509Certificate, key: KeyObject): boolean {
-  try {
-    return subject.verify(key);
-  } catch {
-    return false;
+/** Extension values (the contents of extnValue) by OID. */
+function readExtensions(wrapper: Node | undefined): Map<string, Buffer> {
+  const values = new Map<string, Buffer>();
+  if (!wrapper) return values;
+  for (const extension of children(expect(children(wrapper)[0], TAG.sequence, 'the extensions'))) {
+    const items = children(expect(extension, TAG.sequence, 'an extension'));
+    const id = oid(items[0] as Node);
+    const value = content(expect(items.at(-1), TAG.octetString, `extension ${id}`));
+    if (!values.has(id)) values.set(id, value);
   }
+  return values;
 }
 
-export function toPem(der: Uint8Array): string {
-  const base64 = Buffer.from(der).toString('base64');
-  const lines = base64.match(/.{1,64}/g) ?? [];
-  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
+function readAuthorityKeyId(value: Buffer | undefined): Pick<CertificateParts, 'authorityKeyId' | 'authoritySerial' | 'authorityIssuerKey'> {
+  if (!value) return {authorityKeyId: undefined, authoritySerial: undefined, authorityIssuerKey: undefined};
+  const fields = children(expect(readNode(value), TAG.sequence, 'authorityKeyIdentifier'));
+  const keyId = fields.find((node) => node.tag === 0x80);
+  const serial = fields.find((node) => node.tag === 0x82);
+  const names = fields.find((node) => node.tag === 0xa1);
+  // GeneralName directoryName is [4], explicitly tagged because Name is a CHOICE.
+  const directory = names ? children(names).find((node) => node.tag === 0xa4) : undefined;
+  const directoryName = directory ? children(directory)[0] : undefined;
+  return {
+    authorityKeyId: keyId ? hex(content(keyId)) : undefined,
+    authoritySerial: serial ? hexOfInteger(content(serial)) : undefined,
+    authorityIssuerKey: directoryName ? readName(directoryName).key : undefined,
+  };
 }
 
-const CURVES: Readonly<Record<string, string>> = {
-  prime256v1: 'P-256',
-  secp384r1: 'P-384',
-  secp521r1: 'P-521',
-  secp224r1: 'P-224',
-  prime192v1: 'P-192',
+function readAlgorithm(node: Node | undefined): {oid: string; parameters: Buffer | undefined} {
+  const [id, parameters] = children(expect(node, TAG.sequence, 'an algorithm identifier'));
+  return {oid: oid(id as Node), parameters: parameters && parameters.tag !== TAG.null ? encoding(parameters) : undefined};
+}
+
+/** UTCTime (YYMMDDHHMMSSZ, 1950–2049) or GeneralizedTime (YYYYMMDDHHMMSS[.fff]Z). */
+function readTime(node: Node): Date {
+  const value = contentString(node, 'latin1');
+  const match =
+    node.tag === 0x17 ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/.exec(value) : node.tag === 0x18 ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:[.,](\d+))?Z$/.exec(value) : null;
+  if (!match) throw new Error(`a validity date ("${value.slice(0, 20)}") is not a UTC time`);
+  const [, y = '', mo = '', d = '', h = '', mi = '', s = '0', fraction = ''] = match;
+  const year = node.tag === 0x17 ? (Number(y) < 50 ? 2000 : 1900) + Number(y) : Number(y);
+  const ms = fraction ? Math.round(Number(`0.${fraction}`) * 1000) : 0;
+  const date = new Date(Date.UTC(year, Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms));
+  if (Number.isNaN(date.getTime())) throw new Error(`a validity date ("${value}") is not a date`);
+  return date;
+}
+
+// Named curves by OID, with OpenSSL's short names (what node:crypto reports as namedCurve).
+const CURVES: Readonly<Record<string, {name: string; size: number}>> = {
+  '1.2.840.10045.3.1.7': {name: 'P-256', size: 32},
+  '1.3.132.0.34': {name: 'P-384', size: 48},
+  '1.3.132.0.35': {name: 'P-521', size: 66},
+  '1.3.132.0.33': {name: 'P-224', size: 28},
+  '1.2.840.10045.3.1.1': {name: 'P-192', size: 24},
 };
 
-function describeKey(key: KeyObject): string {
+/**
+ * "RSA 2048", "EC P-256", "Ed25519", … and node:crypto's key type. RSA, EC on the usual curves and EdDSA are read
+ * here; anything else is handed to node:crypto, whose description and errors are then exactly what they always were.
+ */
+function readKey(spki: Node): {type: string; description: string} {
+  const [algorithm, keyBits] = children(spki);
+  const {oid: id, parameters} = readAlgorithm(algorithm);
+  const bits = bitStringBytes(keyBits as Node);
+  switch (id) {
+    case '1.2.840.113549.1.1.1': {
+      const [modulus, exponent, ...extra] = children(expect(readNode(bits), TAG.sequence, 'the RSA key'));
+      if (!exponent || extra.length > 0 || exponent.tag !== TAG.integer) throw new Error('the RSA key is malformed');
+      return {type: 'rsa', description: `RSA ${bitLength(content(expect(modulus, TAG.integer, 'the RSA modulus')))}`};
+    }
+    case '1.2.840.10045.2.1': {
+      const curve = parameters && parameters[0] === TAG.oid ? CURVES[oid(readNode(parameters))] : undefined;
+      const pointOk = curve && ((bits[0] === 4 && bits.length === 1 + 2 * curve.size) || ((bits[0] === 2 || bits[0] === 3) && bits.length === 1 + curve.size));
+      if (curve && pointOk) return {type: 'ec', description: `EC ${curve.name}`};
+      break;
+    }
+    case '1.3.101.112':
+      if (bits.length === 32) return {type: 'ed25519', description: 'Ed25519'};
+      break;
+    case '1.3.101.113':
+      if (bits.length === 57) return {type: 'ed448', description: 'Ed448'};
+      break;
+  }
+  const key = createPublicKey({key: Buffer.from(encoding(spki)), format: 'der', type: 'spki'});
+  return {type: key.asymmetricKeyType ?? 'unknown', description: describeNodeKey(key)};
+}
+
+const NODE_CURVES: Readonly<Record<string, string>> = {prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521', secp224r1: 'P-224', prime192v1: 'P-192'};
+
+function describeNodeKey(key: ReturnType<typeof createPublicKey>): string {
   const details = key.asymmetricKeyDetails ?? {};
   switch (key.asymmetricKeyType) {
     case 'rsa':
@@ -92,47 +233,79 @@ function describeKey(key: KeyObject): string {
       return `DSA ${details.modulusLength ?? '?'}`;
     case 'ec': {
       const curve = details.namedCurve ?? 'unknown curve';
-      return `EC ${CURVES[curve] ?? curve}`;
+      return `EC ${NODE_CURVES[curve] ?? curve}`;
     }
-    case 'ed25519':
-      return 'Ed25519';
-    case 'ed448':
-      return 'Ed448';
     default:
       return key.asymmetricKeyType ?? 'unknown key';
   }
 }
 
-/** Signature algorithm OIDs @peculiar/x509 does not name; the rest come back as {name, hash}. */
-const UNNAMED_SIGNATURES: Readonly<Record<string, string>> = {
+const SIGNATURES: Readonly<Record<string, string>> = {
   '1.2.840.113549.1.1.2': 'md2WithRSAEncryption',
   '1.2.840.113549.1.1.4': 'md5WithRSAEncryption',
+  '1.2.840.113549.1.1.5': 'sha1WithRSAEncryption',
   '1.2.840.113549.1.1.14': 'sha224WithRSAEncryption',
+  '1.2.840.113549.1.1.11': 'sha256WithRSAEncryption',
+  '1.2.840.113549.1.1.12': 'sha384WithRSAEncryption',
+  '1.2.840.113549.1.1.13': 'sha512WithRSAEncryption',
+  '1.2.840.10045.4.1': 'ecdsa-with-SHA1',
   '1.2.840.10045.4.3.1': 'ecdsa-with-SHA224',
+  '1.2.840.10045.4.3.2': 'ecdsa-with-SHA256',
+  '1.2.840.10045.4.3.3': 'ecdsa-with-SHA384',
+  '1.2.840.10045.4.3.4': 'ecdsa-with-SHA512',
+  '1.3.101.112': 'ED25519',
+  '1.3.101.113': 'ED448',
+};
+
+const HASHES: Readonly<Record<string, string>> = {
+  '1.3.14.3.2.26': 'SHA-1',
+  '2.16.840.1.101.3.4.2.1': 'SHA-256',
+  '2.16.840.1.101.3.4.2.2': 'SHA-384',
+  '2.16.840.1.101.3.4.2.3': 'SHA-512',
 };
 
 /** OpenSSL's names ("sha256WithRSAEncryption", "ecdsa-with-SHA384"), which users see in `openssl x509 -text`. */
-function describeSignature(algorithm: {readonly name: string; readonly hash?: unknown}): string {
-  const hash = hashName(algorithm.hash);
-  const bits = hash.replace('SHA-', '');
-  switch (algorithm.name) {
-    case 'RSASSA-PKCS1-v1_5':
-      return `sha${bits}WithRSAEncryption`;
-    case 'ECDSA':
-      return `ecdsa-with-SHA${bits}`;
-    case 'RSA-PSS':
-      return `rsassaPss (${hash})`;
-    case 'Ed25519':
-      return 'ED25519';
-    case 'Ed448':
-      return 'ED448';
-    default:
-      return UNNAMED_SIGNATURES[algorithm.name] ?? algorithm.name;
-  }
+function describeSignature(id: string, parameters: Buffer | undefined): string {
+  if (id !== '1.2.840.113549.1.1.10') return SIGNATURES[id] ?? id;
+  return `rsassaPss (${pssHash(parameters)})`;
 }
 
-function hashName(hash: unknown): string {
-  if (typeof hash === 'string') return hash;
-  if (typeof hash === 'object' && hash !== null && 'name' in hash && typeof hash.name === 'string') return hash.name;
-  return '';
+/** The hash of RSASSA-PSS parameters (RFC 4055: [0] hashAlgorithm, SHA-1 when absent); "" without parameters. */
+function pssHash(parameters: Buffer | undefined): string {
+  if (!parameters) return '';
+  const hashField = children(readNode(parameters)).find((node) => node.tag === 0xa0);
+  if (!hashField) return 'SHA-1';
+  const hashId = oid(children(expect(children(hashField)[0], TAG.sequence, 'the PSS hash'))[0] as Node);
+  return HASHES[hashId] ?? hashId;
+}
+
+function bitLength(integer: Uint8Array): number {
+  let start = 0;
+  while (start < integer.length - 1 && integer[start] === 0) start += 1;
+  const first = integer[start] ?? 0;
+  return first === 0 ? 0 : (integer.length - start - 1) * 8 + (32 - Math.clz32(first));
+}
+
+/** An INTEGER's value in uppercase hex as OpenSSL prints it (BN_bn2hex): whole bytes, no leading zero bytes. */
+function hexOfInteger(bytes: Uint8Array): string {
+  if (bytes.length > 0 && ((bytes[0] as number) & 0x80) !== 0) {
+    // Negative: two's complement back to the magnitude.
+    const magnitude = Uint8Array.from(bytes, (b) => ~b & 0xff);
+    for (let i = magnitude.length - 1; i >= 0; i--) if ((magnitude[i] = ((magnitude[i] as number) + 1) & 0xff) !== 0) break;
+    return `-${hexOfInteger(magnitude)}`;
+  }
+  let start = 0;
+  while (start < bytes.length && bytes[start] === 0) start += 1;
+  return start === bytes.length ? '0' : hex(bytes.subarray(start)).toUpperCase();
+}
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}
+
+export function toPem(der: Uint8Array): string {
+  const base64 = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+  const lines: string[] = [];
+  for (let i = 0; i < base64.length; i += 64) lines.push(base64.slice(i, i + 64));
+  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
 }

@@ -1,5 +1,6 @@
-import {nodeView, verifies} from './certificate.js';
+import {partsOf, type CertificateParts} from './certificate.js';
 import {MAX_CA_CERTIFICATES} from './rules.js';
+import {likelyIssued, signedBy, verifyAhead} from './signature.js';
 import type {TrustCertificate} from './types.js';
 
 export type IssuerLookup =
@@ -9,27 +10,64 @@ export type IssuerLookup =
   /** Certificates carry the name, but none of their keys verifies the signature. */
   | {readonly kind: 'bad-signature'};
 
-/** Finds issuers by name, then proves each one with its key: names alone can be forged or reused. */
+/**
+ * Finds issuers by name, narrows them by key identifier, then proves each one with its key: names alone can be
+ * forged or reused. Each certificate's issuer is looked up once per pool, so a walk from every certificate
+ * verifies each signature once.
+ */
 export class IssuerIndex {
   private readonly bySubject = new Map<string, TrustCertificate[]>();
+  private readonly found = new Map<TrustCertificate, IssuerLookup>();
 
   constructor(pool: readonly TrustCertificate[]) {
     for (const cert of pool) {
-      const key = nodeView(cert).subject;
-      const list = this.bySubject.get(key) ?? [];
-      list.push(cert);
-      this.bySubject.set(key, list);
+      const key = partsOf(cert).subjectKey;
+      const list = this.bySubject.get(key);
+      if (list) list.push(cert);
+      else this.bySubject.set(key, [cert]);
     }
   }
 
   issuerOf(cert: TrustCertificate): IssuerLookup {
-    const view = nodeView(cert);
-    const candidates = (this.bySubject.get(view.issuer) ?? []).filter((c) => c.fingerprint !== cert.fingerprint);
+    let lookup = this.found.get(cert);
+    if (!lookup) {
+      lookup = this.lookUp(cert);
+      this.found.set(cert, lookup);
+    }
+    return lookup;
+  }
+
+  /** Every signature check issuerOf and selfSigned may ask for: each certificate with itself and its likely issuers. */
+  *signaturePairs(): Generator<readonly [CertificateParts, CertificateParts]> {
+    for (const certs of this.bySubject.values()) {
+      for (const cert of certs) {
+        const child = partsOf(cert);
+        if (child.subjectKey === child.issuerKey) yield [child, child];
+        for (const candidate of this.bySubject.get(child.issuerKey) ?? []) {
+          if (candidate.fingerprint !== cert.fingerprint && likelyIssued(child, partsOf(candidate))) yield [child, partsOf(candidate)];
+        }
+      }
+    }
+  }
+
+  private lookUp(cert: TrustCertificate): IssuerLookup {
+    const child = partsOf(cert);
+    const candidates = (this.bySubject.get(child.issuerKey) ?? []).filter((c) => c.fingerprint !== cert.fingerprint);
     if (candidates.length === 0) return {kind: 'missing'};
-    // checkIssued compares names, key identifiers and keyUsage as OpenSSL does; verify proves the signature.
-    const issuer = candidates.find((c) => view.checkIssued(nodeView(c)) && verifies(view, nodeView(c).publicKey));
+    const issuer = candidates.find((c) => likelyIssued(child, partsOf(c)) && signedBy(child, partsOf(c)));
     return issuer ? {kind: 'found', issuer} : {kind: 'bad-signature'};
   }
+}
+
+/** Checks all of `pool`'s signatures at once, on the thread pool, before a walk asks for them one by one. */
+export async function verifyPoolAhead(pool: readonly TrustCertificate[]): Promise<void> {
+  await verifyAhead(new IssuerIndex(pool).signaturePairs());
+}
+
+/** Subject and issuer name the same entity: a root if it is also self-signed, a damaged certificate if not. */
+export function selfIssued(cert: TrustCertificate): boolean {
+  const parts = partsOf(cert);
+  return parts.subjectKey === parts.issuerKey;
 }
 
 export type Walk =

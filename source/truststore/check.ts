@@ -1,6 +1,5 @@
 import {formatParts} from '../errors.js';
-import {checkCaPath, IssuerIndex, walkToRoot, type PathProblem} from './chain.js';
-import {nodeView} from './certificate.js';
+import {checkCaPath, IssuerIndex, selfIssued, verifyPoolAhead, walkToRoot, type PathProblem} from './chain.js';
 import {finding} from './consequences.js';
 import {shortFingerprint, summarise} from './format.js';
 import {parsePemBundle} from './parse.js';
@@ -12,8 +11,18 @@ import type {CheckOptions, CheckReport, Finding, TrustCertificate} from './types
  * should not be uploaded. Warnings are time-dependent or harmless; the bundle works for the other certificates.
  */
 export function checkTruststore(input: string | Uint8Array, opts: CheckOptions = {}): CheckReport {
-  const now = opts.now ?? new Date();
+  return judge(parsePemBundle(input), opts);
+}
+
+/** checkTruststore, with the signatures checked on a second core first: the same report, sooner, for big bundles. */
+export async function checkTruststoreAsync(input: string | Uint8Array, opts: CheckOptions = {}): Promise<CheckReport> {
   const parsed = parsePemBundle(input);
+  await verifyPoolAhead(parsed.certificates);
+  return judge(parsed, opts);
+}
+
+function judge(parsed: ReturnType<typeof parsePemBundle>, opts: CheckOptions): CheckReport {
+  const now = opts.now ?? new Date();
   const errors: Finding[] = [...parsed.errors];
   const warnings: Finding[] = [];
   const unique = dropDuplicates(parsed.certificates, warnings);
@@ -72,8 +81,7 @@ function duplicateSubjects(unique: readonly TrustCertificate[]): Finding[] {
 }
 
 function chainFindings(cert: TrustCertificate, index: IssuerIndex): Finding[] {
-  const view = nodeView(cert);
-  if (!cert.selfSigned && view.subject === view.issuer && index.issuerOf(cert).kind === 'missing') {
+  if (!cert.selfSigned && selfIssued(cert) && index.issuerOf(cert).kind === 'missing') {
     return [finding('bad-signature', `${cert.subject} names itself as its issuer, but its signature does not verify with its own key: the certificate is damaged`, cert.subject)];
   }
   const walk = walkToRoot(cert, index);

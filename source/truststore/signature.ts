@@ -1,0 +1,150 @@
+/**
+ * Who issued whom, as OpenSSL decides it: `likelyIssued` is X509_check_issued (names, key identifiers, key type
+ * against signature algorithm, keyUsage) on already-read fields, and `signedBy` is X509_verify, done by
+ * node:crypto once per pair of certificates and remembered. Public keys are imported once per distinct key.
+ */
+import {createPublicKey, verify as verifySignature, X509Certificate, type KeyObject} from 'node:crypto';
+import type {CertificateParts} from './certificate.js';
+
+/** Signature algorithms node:crypto verifies directly: digest (null for EdDSA) and the key type they need. */
+const DIRECT: Readonly<Record<string, {digest: string | null; keyType: string}>> = {
+  '1.2.840.113549.1.1.4': {digest: 'md5', keyType: 'rsa'},
+  '1.2.840.113549.1.1.5': {digest: 'sha1', keyType: 'rsa'},
+  '1.2.840.113549.1.1.14': {digest: 'sha224', keyType: 'rsa'},
+  '1.2.840.113549.1.1.11': {digest: 'sha256', keyType: 'rsa'},
+  '1.2.840.113549.1.1.12': {digest: 'sha384', keyType: 'rsa'},
+  '1.2.840.113549.1.1.13': {digest: 'sha512', keyType: 'rsa'},
+  '1.2.840.10045.4.1': {digest: 'sha1', keyType: 'ec'},
+  '1.2.840.10045.4.3.1': {digest: 'sha224', keyType: 'ec'},
+  '1.2.840.10045.4.3.2': {digest: 'sha256', keyType: 'ec'},
+  '1.2.840.10045.4.3.3': {digest: 'sha384', keyType: 'ec'},
+  '1.2.840.10045.4.3.4': {digest: 'sha512', keyType: 'ec'},
+  '1.3.101.112': {digest: null, keyType: 'ed25519'},
+  '1.3.101.113': {digest: null, keyType: 'ed448'},
+};
+
+/** Key types a signature algorithm may come from (OpenSSL's check_sig_alg_match), for the other algorithms. */
+const OTHER_KEY_TYPES: Readonly<Record<string, readonly string[]>> = {
+  '1.2.840.113549.1.1.2': ['rsa'],
+  '1.2.840.113549.1.1.10': ['rsa', 'rsa-pss'],
+  '1.2.840.10040.4.3': ['dsa'],
+  '2.16.840.1.101.3.4.3.1': ['dsa'],
+  '2.16.840.1.101.3.4.3.2': ['dsa'],
+};
+
+function keyTypesFor(signatureOid: string): readonly string[] {
+  const direct = DIRECT[signatureOid];
+  return direct ? [direct.keyType] : (OTHER_KEY_TYPES[signatureOid] ?? []);
+}
+
+/**
+ * Could `issuer` have issued `child`, before any signature check: the issuer's subject is the child's issuer, the
+ * child's authorityKeyIdentifier (key id, serial, issuer name) agrees with the issuer, the issuer's key type fits
+ * the child's signature algorithm, and the issuer's keyUsage (if any) allows keyCertSign.
+ */
+export function likelyIssued(child: CertificateParts, issuer: CertificateParts): boolean {
+  if (issuer.subjectKey !== child.issuerKey) return false;
+  if (child.authorityKeyId !== undefined && issuer.subjectKeyId !== undefined && child.authorityKeyId !== issuer.subjectKeyId) return false;
+  if (child.authoritySerial !== undefined && child.authoritySerial !== issuer.serialHex) return false;
+  if (child.authorityIssuerKey !== undefined && child.authorityIssuerKey !== issuer.issuerKey) return false;
+  if (!keyTypesFor(child.signatureOid).includes(issuer.keyType)) return false;
+  return issuer.mayIssue;
+}
+
+const keys = new Map<string, KeyObject | null>();
+const MAX_KEYS = 4096;
+
+/** The issuer's public key, imported once per distinct key (a renewed CA often keeps its key); null if unusable. */
+function publicKey(parts: CertificateParts): KeyObject | null {
+  const id = Buffer.from(parts.spki.buffer, parts.spki.byteOffset, parts.spki.byteLength).toString('base64');
+  let key = keys.get(id);
+  if (key === undefined) {
+    try {
+      // OpenSSL 3.0 imports an RSAPublicKey in microseconds, a SubjectPublicKeyInfo in a few hundred.
+      const rsa = parts.keyType === 'rsa';
+      key = createPublicKey({key: Buffer.from(rsa ? parts.keyBits : parts.spki), format: 'der', type: rsa ? 'pkcs1' : 'spki'});
+    } catch {
+      key = null;
+    }
+    if (keys.size >= MAX_KEYS) keys.clear();
+    keys.set(id, key);
+  }
+  return key;
+}
+
+const results = new WeakMap<CertificateParts, WeakMap<CertificateParts, boolean>>();
+
+function remembered(child: CertificateParts, issuer: CertificateParts): boolean | undefined {
+  return results.get(child)?.get(issuer);
+}
+
+function remember(child: CertificateParts, issuer: CertificateParts, result: boolean): boolean {
+  let known = results.get(child);
+  if (!known) {
+    known = new WeakMap();
+    results.set(child, known);
+  }
+  known.set(issuer, result);
+  return result;
+}
+
+/** True when `issuer`'s key verifies `child`'s signature (X509_verify: both algorithm fields must agree). */
+export function signedBy(child: CertificateParts, issuer: CertificateParts): boolean {
+  const known = remembered(child, issuer);
+  if (known !== undefined) return known;
+  const work = plan(child, issuer);
+  if (typeof work === 'boolean') return remember(child, issuer, work);
+  try {
+    return remember(child, issuer, verifySignature(work.digest, child.tbs, work.key, child.signature));
+  } catch {
+    return remember(child, issuer, false);
+  }
+}
+
+/**
+ * signedBy for many pairs at once, the signature checks running on libuv's thread pool (a second core) while
+ * this thread imports the next keys; afterwards signedBy answers these pairs from memory.
+ */
+export async function verifyAhead(pairs: Iterable<readonly [CertificateParts, CertificateParts]>): Promise<void> {
+  const pending: Promise<unknown>[] = [];
+  for (const [child, issuer] of pairs) {
+    if (remembered(child, issuer) !== undefined) continue;
+    const work = plan(child, issuer);
+    if (typeof work === 'boolean') {
+      remember(child, issuer, work);
+      continue;
+    }
+    pending.push(
+      new Promise<void>((resolve) => {
+        try {
+          verifySignature(work.digest, child.tbs, work.key, child.signature, (error, ok) => {
+            remember(child, issuer, !error && ok);
+            resolve();
+          });
+        } catch {
+          remember(child, issuer, false);
+          resolve();
+        }
+      }),
+    );
+  }
+  await Promise.all(pending);
+}
+
+/** The verdict when it needs no signature check of ours, else the digest and key to check it with. */
+function plan(child: CertificateParts, issuer: CertificateParts): boolean | {digest: string | null; key: KeyObject} {
+  if (Buffer.compare(child.outerAlgorithm, child.innerAlgorithm) !== 0) return false;
+  const key = publicKey(issuer);
+  if (!key) return false;
+  const direct = DIRECT[child.signatureOid];
+  if (direct && child.signatureParameters === undefined) {
+    // A key of another type would verify with a different scheme: OpenSSL calls that a wrong key, not a match.
+    return key.asymmetricKeyType === direct.keyType ? {digest: direct.digest, key} : false;
+  }
+  // RSASSA-PSS, DSA and the rest: OpenSSL's own certificate verification, on a certificate parsed just for it.
+  try {
+    return new X509Certificate(child.der).verify(key);
+  } catch {
+    return false;
+  }
+}
