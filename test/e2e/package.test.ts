@@ -56,7 +56,7 @@ describe('the packed package (npm pack, then npm install of the tarball)', () =>
     // --ignore-scripts: pack the dist/ the suite already built; a prepack rebuild would empty dist/ under the
     // other end-to-end tests running at the same time.
     const packed = await execFileAsync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], {cwd: ROOT});
-    const [{filename, files}] = JSON.parse(packed.stdout) as Array<{filename: string; files: Array<{path: string}>}>;
+    const [{filename, files}] = JSON.parse(packed.stdout) as [{filename: string; files: Array<{path: string}>}];
     expect(files.map((f) => f.path)).toContain('dist/cli.js');
 
     const app = path.join(work, 'app');
