@@ -71,10 +71,13 @@ export class LocalBackend implements Backend {
       );
       chainPem = `${issued.pem.trim()}\n${parent.chainPem.trim()}\n`;
     }
-    // Key first, then certificate, then state: a crash in between leaves files at the same paths, overwritten on retry.
-    await writeSecretFile(abs(LOCAL.caKey(input.name)), key.privateKeyPem);
-    await writePublicFile(abs(LOCAL.caCertificate(input.name)), issued.pem);
-    await writePublicFile(abs(LOCAL.caChain(input.name)), chainPem);
+    // Key, certificate and chain side by side (their fsyncs overlap), then state: a crash before the state write
+    // leaves files at the same paths, overwritten on retry.
+    await Promise.all([
+      writeSecretFile(abs(LOCAL.caKey(input.name)), key.privateKeyPem),
+      writePublicFile(abs(LOCAL.caCertificate(input.name)), issued.pem),
+      writePublicFile(abs(LOCAL.caChain(input.name)), chainPem),
+    ]);
     const record: CaRecord = {
       name: input.name,
       parent: input.parent,
@@ -141,15 +144,16 @@ export class LocalBackend implements Backend {
     } else {
       caKey = await generateKey('EC_prime256v1');
       caPem = (await createRootCa({key: caKey, commonName: 'mtls-wizard local public CA', notAfter: new Date(now.getTime() + 3650 * DAY)})).pem;
-      await writeSecretFile(abs(LOCAL.publicCaKey), caKey.privateKeyPem);
-      await writePublicFile(abs(LOCAL.publicCaCertificate), caPem);
+      await Promise.all([writeSecretFile(abs(LOCAL.publicCaKey), caKey.privateKeyPem), writePublicFile(abs(LOCAL.publicCaCertificate), caPem)]);
     }
     const serverKey = await generateKey('EC_prime256v1');
     const server = await ctx.call('issue server certificate', name, () =>
       issueServerCertificate({publicKeyPem: serverKey.publicKeyPem, dnsNames: [name], issuer: {certificatePem: caPem, key: caKey}, notAfter: new Date(now.getTime() + 395 * DAY)}),
     );
-    await writeSecretFile(abs(LOCAL.serverKey(name)), serverKey.privateKeyPem);
-    await writePublicFile(abs(LOCAL.serverCertificate(name)), `${server.pem.trim()}\n${caPem.trim()}\n`);
+    await Promise.all([
+      writeSecretFile(abs(LOCAL.serverKey(name)), serverKey.privateKeyPem),
+      writePublicFile(abs(LOCAL.serverCertificate(name)), `${server.pem.trim()}\n${caPem.trim()}\n`),
+    ]);
     const previous = await readDomainFile(abs(LOCAL.domainFile(name)));
     const domainFile: LocalDomainFile = {
       domainName: name,
@@ -233,8 +237,10 @@ export class LocalBackend implements Backend {
     const issued = await ctx.call('issue client certificate', `${input.name} ← ${input.issuer}`, () =>
       issueClientCertificate({publicKeyPem: key.publicKeyPem, commonName: input.commonName, dnsName: input.dnsName, issuer: issuer.issuer, notAfter}),
     );
-    await writeSecretFile(abs(LOCAL.clientKey(input.name)), encryptPrivateKey(key.privateKeyPem, passphrase));
-    await writePublicFile(abs(LOCAL.clientCertificate(input.name)), issued.pem);
+    await Promise.all([
+      writeSecretFile(abs(LOCAL.clientKey(input.name)), encryptPrivateKey(key.privateKeyPem, passphrase)),
+      writePublicFile(abs(LOCAL.clientCertificate(input.name)), issued.pem),
+    ]);
     const record: ClientRecord = {
       name: input.name,
       issuer: input.issuer,
