@@ -13,8 +13,8 @@ const usage = `usage: node bench/walkthrough.mjs [--rounds N] [--alg EC_prime256
   --alg     one key algorithm (default: EC_prime256v1, then RSA_2048)
   --warmup  untimed rounds first, to fill the disk cache (default 1)
 `;
-// Issue 2, item 11: the walkthrough takes at most this fraction of the openssl script's wall time.
-const targets = {EC_prime256v1: 0.5, RSA_2048: 0.8};
+// Issue 10, item 2: the walkthrough takes at most this fraction of the openssl script's wall time.
+const targets = {EC_prime256v1: 1.0, RSA_2048: 0.5};
 const script = fileURLToPath(new URL('./openssl-walkthrough.sh', import.meta.url));
 
 const options = parseFlags(process.argv.slice(2), {rounds: 7, alg: '', warmup: 1}, usage);

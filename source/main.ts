@@ -7,6 +7,7 @@ import type {IO} from './commands/io.js';
 import {HELP} from './commands/help.js';
 import {parseOptions} from './commands/options.js';
 import {VERSION} from './version.js';
+import {buildInputs, keysFor} from './wizard/inputs.js';
 
 export async function main(argv: readonly string[], io: IO): Promise<number> {
   try {
@@ -25,6 +26,8 @@ export async function main(argv: readonly string[], io: IO): Promise<number> {
           const ui = await import('./ui/start.js');
           return await ui.startInteractive(o, io);
         }
+        // A fresh local walkthrough: its keys start on the thread pool while the walkthrough's modules load.
+        if (!o.dryRun) (await import('./backends/local/key-pool.js')).prestartKeys({stateDir: o.stateDir, backend: o.backend, keyAlgorithm: o.choices.keyAlgorithm, count: keysFor(buildInputs(o.choices))});
         const {runCommand} = await import('./commands/run.js');
         return await runCommand(o, io);
       }

@@ -47,9 +47,13 @@ export async function ensureLocalCa(ctx: BackendContext, input: CaInput, takeKey
     chainPem = `${issued.pem.trim()}\n${parent.chainPem.trim()}\n`;
   }
   // Key first, then certificate, then state: a crash in between leaves files at the same paths, overwritten on retry.
-  await writeSecretFile(abs(LOCAL.caKey(input.name)), key.privateKeyPem);
-  await writePublicFile(abs(LOCAL.caCertificate(input.name)), issued.pem);
-  await writePublicFile(abs(LOCAL.caChain(input.name)), chainPem);
+  // Key, certificate and chain side by side (their fsyncs overlap), then state: a crash before the state write
+  // leaves files at the same paths, overwritten on retry.
+  await Promise.all([
+    writeSecretFile(abs(LOCAL.caKey(input.name)), key.privateKeyPem),
+    writePublicFile(abs(LOCAL.caCertificate(input.name)), issued.pem),
+    writePublicFile(abs(LOCAL.caChain(input.name)), chainPem),
+  ]);
   const record: CaRecord = {
     name: input.name,
     parent: input.parent,
@@ -98,8 +102,10 @@ export async function ensureLocalClient(ctx: BackendContext, input: ClientInput,
   const issued = await ctx.call('issue client certificate', `${input.name} ← ${input.issuer}`, () =>
     issueClientCertificate({publicKeyPem: key.publicKeyPem, commonName: input.commonName, dnsName: input.dnsName, issuer: issuer.issuer, notAfter}),
   );
-  await writeSecretFile(abs(LOCAL.clientKey(input.name)), encryptPrivateKey(key.privateKeyPem, passphrase));
-  await writePublicFile(abs(LOCAL.clientCertificate(input.name)), issued.pem);
+  await Promise.all([
+    writeSecretFile(abs(LOCAL.clientKey(input.name)), encryptPrivateKey(key.privateKeyPem, passphrase)),
+    writePublicFile(abs(LOCAL.clientCertificate(input.name)), issued.pem),
+  ]);
   const record: ClientRecord = {
     name: input.name,
     issuer: input.issuer,

@@ -3,8 +3,8 @@
  * walked in order; every rule that fails is reported, each with its fix in plain words. No UI here: the
  * `explain` command and the connect step both call explainCertificate.
  */
+import {X509Certificate} from 'node:crypto';
 import {formatParts} from '../errors.js';
-import {nodeView} from '../truststore/certificate.js';
 import {checkCaPath, IssuerIndex, walkToRoot, type Walk} from '../truststore/chain.js';
 import {algorithmFindings, MAX_CA_CERTIFICATES, validityFinding} from '../truststore/rules.js';
 import type {TrustCertificate} from '../truststore/types.js';
@@ -135,7 +135,7 @@ function notesFor(input: ExplainInput, path: readonly TrustCertificate[], truste
     const reason = input.revoked.reason ? ` (${input.revoked.reason})` : '';
     notes.push(`the walkthrough revoked client ${input.revoked.name} on ${input.revoked.revokedAt}${reason}, but API Gateway does not check revocation: it still gets in while its chain is trusted`);
   }
-  const eku = nodeView(input.leaf).keyUsage; // node names the extendedKeyUsage OIDs "keyUsage"
+  const eku = new X509Certificate(input.leaf.der).keyUsage; // node names the extendedKeyUsage OIDs "keyUsage"
   if (eku && !eku.includes(CLIENT_AUTH) && !eku.includes(ANY_EKU)) {
     const names = eku.map((oid) => EKU_NAMES[oid] ?? oid).join(', ');
     notes.push(`${input.leaf.subject} has extended key usage ${names || '(none)'} without clientAuth: API Gateway does not document checking it, but OpenSSL-based servers (nginx, this wizard's local gateway) refuse it as a client certificate`);

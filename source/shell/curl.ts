@@ -3,6 +3,7 @@
  * It honours the user's own ~/.curlrc (no `-q`), and the passphrase reaches curl through a config file
  * on stdin (`--config -`), so it never shows in the process list, in results or in errors.
  */
+import {spawn} from 'node:child_process';
 import {constants} from 'node:fs';
 import {access, stat} from 'node:fs/promises';
 import path from 'node:path';
@@ -81,11 +82,11 @@ export async function detectCurl(o: {curlPath?: string; env?: NodeJS.ProcessEnv}
 }
 
 async function probeCurl(file: string): Promise<CurlInfo> {
-  const {execa} = await import('execa'); // loaded only when curl runs: it costs start-up time
-  const result = await execa(file, ['-V'], {reject: false, timeout: 10_000, stdin: 'ignore'});
-  if (result.failed && (result.code === 'ENOENT' || result.code === 'EACCES')) throw curlNotFound(file);
+  const result = await runFile(file, ['-V'], {timeoutMs: 10_000});
+  if (result.spawnError === 'ENOENT' || result.spawnError === 'EACCES') throw curlNotFound(file);
   if (result.exitCode !== 0) {
-    throw new ExternalError({what: `failed to run ${file} -V`, why: String(result.stderr || result.shortMessage || 'unknown error').split('\n')[0], command: `${file} -V`});
+    const why = result.stderr || (result.timedOut ? 'it did not finish within 10s' : result.spawnError ? `it could not start (${result.spawnError})` : `it exited with ${result.exitCode ?? 'a signal'}`);
+    throw new ExternalError({what: `failed to run ${file} -V`, why: why.split('\n')[0]!, command: `${file} -V`});
   }
   return {path: file, ...parseCurlVersion(result.stdout)};
 }
@@ -130,22 +131,19 @@ export async function runCurl(req: CurlRequest, opts: CurlRunOptions = {}): Prom
   if (config) args.push('--config', '-');
   args.push('--url', req.url);
 
-  const {execa} = await import('execa');
-  const result = await execa(info.path, args, {
+  const result = await runFile(info.path, args, {
     input: config,
-    reject: false,
-    stripFinalNewline: false,
     // curl stops itself at --max-time; this is the backstop for a curl that hangs anyway.
-    timeout: timeoutMs + 5_000,
-    cancelSignal: opts.signal,
-    ...(opts.env ? {env: opts.env} : {}),
+    timeoutMs: timeoutMs + 5_000,
+    signal: opts.signal,
+    env: opts.env,
   });
-  if (result.isCanceled) throw new CancelledError('the curl check was cancelled');
-  if (result.failed && result.code === 'ENOENT') throw curlNotFound(info.path);
+  if (result.canceled) throw new CancelledError('the curl check was cancelled');
+  if (result.spawnError === 'ENOENT') throw curlNotFound(info.path);
 
   const scrub = secretScrubber(req.passphrase);
-  const stdout = String(result.stdout ?? '');
-  const stderr = scrub(String(result.stderr ?? ''));
+  const stdout = result.stdout;
+  const stderr = scrub(result.stderr);
   const mark = stdout.lastIndexOf(STATUS_MARK);
   const body = scrub(mark >= 0 ? stdout.slice(0, mark) : stdout);
   const httpStatus = mark >= 0 ? Number.parseInt(stdout.slice(mark + STATUS_MARK.length), 10) || 0 : 0;
@@ -157,6 +155,59 @@ export async function runCurl(req: CurlRequest, opts: CurlRunOptions = {}): Prom
     out.reason = scrub(explainFailure(exitCode, curlErrorLine(stderr), {key: req.key, timeoutMs}));
   }
   return out;
+}
+
+interface FileRun {
+  stdout: string;
+  stderr: string;
+  /** null when the process did not exit by itself (killed, or never started). */
+  exitCode: number | null;
+  /** The error code when the file could not be started (ENOENT, EACCES…). */
+  spawnError?: string;
+  timedOut: boolean;
+  canceled: boolean;
+}
+
+/**
+ * Runs a file (no shell) to completion with `input` on stdin; killed after timeoutMs or when the signal aborts.
+ * Plain node:child_process: curl runs up to six times per walkthrough, and a process runner library costs
+ * more to load than these few lines.
+ */
+function runFile(file: string, args: string[], o: {input?: string; timeoutMs: number; signal?: AbortSignal; env?: NodeJS.ProcessEnv}): Promise<FileRun> {
+  return new Promise((resolve) => {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    let canceled = false;
+    let spawnError: string | undefined;
+    const child = spawn(file, args, {stdio: [o.input ? 'pipe' : 'ignore', 'pipe', 'pipe'], env: o.env ? {...process.env, ...o.env} : process.env});
+    const stop = () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, o.timeoutMs);
+    const onAbort = () => {
+      canceled = true;
+      stop();
+    };
+    if (o.signal?.aborted) onAbort();
+    else o.signal?.addEventListener('abort', onAbort, {once: true});
+    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
+    // curl may exit before reading its config (a bad option): a closed stdin is not our failure.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(o.input);
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      spawnError = error.code ?? error.message;
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      o.signal?.removeEventListener('abort', onAbort);
+      resolve({stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), exitCode: code, spawnError, timedOut, canceled});
+    });
+  });
 }
 
 function requireCapabilities(info: CurlInfo, req: CurlRequest): void {

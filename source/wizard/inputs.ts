@@ -120,6 +120,11 @@ export function caSourceOf(state: {backend: 'local' | 'aws'; inputs: Inputs}): C
   return state.backend === 'local' ? 'local' : (state.inputs.caSource ?? 'pca');
 }
 
+/** How many keys the walkthrough of these inputs makes with its key algorithm: one per CA and one per client. */
+export function keysFor(inputs: Inputs): number {
+  return inputs.cas.length + inputs.clients.length;
+}
+
 /** pathLen of a CA: how many CA levels may sit below it (null for the root: no limit, as AWS's root template). */
 export function pathLenFor(inputs: Inputs, caName: string): number | null {
   const ca = inputs.cas.find((c) => c.name === caName);

@@ -35,9 +35,11 @@ export async function ensureOutsider(ctx: BackendContext): Promise<Outsider> {
     issuer: {certificatePem: ca.pem, key: caKey},
     notAfter: new Date(now.getTime() + 30 * 86_400_000),
   });
-  await writeSecretFile(path.join(ctx.stateDir, files.key), key.privateKeyPem);
-  await writePublicFile(path.join(ctx.stateDir, files.caCertificate), ca.pem);
-  await writePublicFile(path.join(ctx.stateDir, files.certificate), cert.pem);
+  await Promise.all([
+    writeSecretFile(path.join(ctx.stateDir, files.key), key.privateKeyPem),
+    writePublicFile(path.join(ctx.stateDir, files.caCertificate), ca.pem),
+    writePublicFile(path.join(ctx.stateDir, files.certificate), cert.pem),
+  ]);
   await ctx.update((draft) => {
     draft.outsider = files;
   });

@@ -72,15 +72,16 @@ export class LocalBackend implements Backend {
     } else {
       caKey = await generateKey('EC_prime256v1');
       caPem = (await createRootCa({key: caKey, commonName: 'mtls-wizard local public CA', notAfter: new Date(now.getTime() + 3650 * DAY)})).pem;
-      await writeSecretFile(abs(LOCAL.publicCaKey), caKey.privateKeyPem);
-      await writePublicFile(abs(LOCAL.publicCaCertificate), caPem);
+      await Promise.all([writeSecretFile(abs(LOCAL.publicCaKey), caKey.privateKeyPem), writePublicFile(abs(LOCAL.publicCaCertificate), caPem)]);
     }
     const serverKey = await generateKey('EC_prime256v1');
     const server = await ctx.call('issue server certificate', name, () =>
       issueServerCertificate({publicKeyPem: serverKey.publicKeyPem, dnsNames: [name], issuer: {certificatePem: caPem, key: caKey}, notAfter: new Date(now.getTime() + 395 * DAY)}),
     );
-    await writeSecretFile(abs(LOCAL.serverKey(name)), serverKey.privateKeyPem);
-    await writePublicFile(abs(LOCAL.serverCertificate(name)), `${server.pem.trim()}\n${caPem.trim()}\n`);
+    await Promise.all([
+      writeSecretFile(abs(LOCAL.serverKey(name)), serverKey.privateKeyPem),
+      writePublicFile(abs(LOCAL.serverCertificate(name)), `${server.pem.trim()}\n${caPem.trim()}\n`),
+    ]);
     const previous = await readDomainFile(abs(LOCAL.domainFile(name)));
     const domainFile: LocalDomainFile = {
       domainName: name,
