@@ -65,7 +65,7 @@ export async function createAwsClients(o: ClientOptions = {}): Promise<AwsClient
   const common = {region, ...profile};
   // client-acm-pca 3.523 predates the `profile` client option: it gets the credentials the others resolve.
   const pca =
-    o.caSource === 'local' ? undefined : new (await import('@aws-sdk/client-acm-pca')).ACMPCAClient({region, maxAttempts: 1, ...(o.profile ? {credentials: sts.config.credentials as never} : {})});
+    o.caSource === 'local' ? undefined : new (await import('./pca-client.js')).ACMPCAClient({region, maxAttempts: 1, ...(o.profile ? {credentials: sts.config.credentials as never} : {})});
   return {
     region,
     sts,
