@@ -3,6 +3,7 @@
  * a certificate from outside is refused with the reason, the diagram renders in real headless Chromium with
  * every CA name, and a connect check that fails shows explain's verdict, not only the HTTP status.
  */
+import {createPrivateKey, createPublicKey} from 'node:crypto';
 import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {execFileSync} from 'node:child_process';
@@ -12,6 +13,8 @@ import {ensureBuilt, runBuilt} from '../helpers/built-cli.js';
 import {CHROMIUM, dumpDom, screenshot, SKIP_CHROMIUM, writePage} from '../helpers/chromium.js';
 import {colourStats, decodePng} from '../helpers/png.js';
 import {checkMermaid} from './mermaid-structure.js';
+import {keyFromPrivate} from '../../source/backends/local-cas.js';
+import {issueClientCertificate} from '../../source/pki/index.js';
 
 beforeAll(() => ensureBuilt());
 
@@ -112,18 +115,28 @@ describe('explain and diagram on the walkthrough', () => {
   }, 120_000);
 
   it('shows explain\'s verdict when a connect check fails, not only the HTTP status', async () => {
-    // Pin the first version (without part B's CAs) again: client2 no longer gets in.
-    await editState(dir, (state) => {
-      state.truststore.pinnedVersion = state.truststore.versions[0].versionId;
+    // client2's certificate replaced by one that has just expired: same key, same issuer, so curl presents it
+    // and the state still expects 200; the gateway refuses it, and explain says why.
+    const abs = (p: string) => path.join(dir, p);
+    const caKeyPem = await readFile(abs('cas/intermediateCA2/key.pem'), 'utf8');
+    const caCertificatePem = await readFile(abs('cas/intermediateCA2/certificate.pem'), 'utf8');
+    const passphrase = (await readFile(abs('clients/client2/passphrase.txt'), 'utf8')).trim();
+    const publicKeyPem = createPublicKey(createPrivateKey({key: await readFile(abs('clients/client2/key.pem'), 'utf8'), passphrase})).export({type: 'spki', format: 'pem'}).toString();
+    const expired = await issueClientCertificate({
+      publicKeyPem,
+      commonName: 'client2',
+      dnsName: 'client2.mtls.test',
+      issuer: {certificatePem: caCertificatePem, key: keyFromPrivate(status.keyAlgorithm ?? 'EC_prime256v1', caKeyPem)},
+      // Expired a few seconds ago (it cannot start before its CA, made a minute ago).
+      notAfter: new Date(Date.now() - 3000),
     });
-    const domainFile = path.join(dir, 'local', 'apigateway', 'domains', 'api.mtls.test.json');
-    const domain = JSON.parse(await readFile(domainFile, 'utf8'));
-    domain.truststoreVersion = status.truststore.versions[0].versionId;
-    await writeFile(domainFile, JSON.stringify(domain, null, 2));
+    await writeFile(abs('clients/client2/certificate.pem'), expired.pem);
+    // openssl, the independent oracle, agrees that the chain is fine but the certificate has expired.
+    expect(openssl(['verify', '-CAfile', abs('cas/intermediateCA2/chain.pem'), abs('clients/client2/certificate.pem')]).out).toMatch(/certificate has expired/);
     const connect = await runBuilt(['connect', '--state-dir', dir], {}, {timeoutMs: 90_000});
     expect(connect.code).toBe(1);
     expect(connect.stdout).toMatch(/✗ client2: HTTP 403/);
-    expect(connect.stdout).toMatch(/explain client2: not accepted \(rule issuer\): no CA in truststore version \S+ issued CN=client2: its issuer CN=intermediateCA2 is not in truststore version \S+ \(it is the walkthrough's CA "intermediateCA2"\)/);
+    expect(connect.stdout).toMatch(/explain client2: not accepted \(rule validity\): .*CN=client2.*expired/);
     expect(connect.stdout).not.toMatch(/explain client1/);
   }, 120_000);
 });
