@@ -275,4 +275,48 @@ describe('next actions on the Ink screen', () => {
     await press(instance, KEY.enter);
     await waitFor(() => finished);
   }, 60_000);
+
+  it('adds a client with the proposals (Enter throughout), then revokes it with y: the result lines name the files and say API Gateway does not check', async () => {
+    const w = await realWalkthrough();
+    walkthroughs.push(w);
+    const session = await sessionOn(w.dir);
+    const before = Object.keys(session.state().clients);
+    const store = createUiStore(initialUiState({stateDir: w.dir, steps: []}));
+    const view = new InkView(store, new AbortController(), () => undefined);
+    const instance = render(<App store={store} onCommand={(c) => view.command(c)} onAnswer={(v) => view.prompter.answer(v)} size={{columns: 140, rows: 60}} />);
+    session.bus.on(() => view.state(session.state()));
+    view.state(session.state());
+    view.phase('next');
+    let finished = false;
+    void offerNextActions(contextFor(session, view.prompter), (n) => view.phase('next', n)).then(() => (finished = true));
+
+    let frame = await waitForFrame(instance, 'What next?');
+    expect(frame).toContain('Add a client');
+    expect(frame).toContain('Renew a client');
+    expect(frame).toContain('Revoke a client');
+    // Quit is the proposal; Add a client is five entries up.
+    for (let i = 0; i < 5; i++) await press(instance, KEY.up);
+    await press(instance, KEY.enter, 'Name of the new client');
+    await press(instance, KEY.enter, (f) => f.includes('Which CA issues'));
+    await press(instance, KEY.enter, 'in days');
+    await press(instance, KEY.enter, 'Passphrase for the private key of');
+    frame = await press(instance, KEY.enter, (f) => f.includes('What next?') && f.includes('Added client'));
+    const name = Object.keys(session.state().clients).find((n) => !before.includes(n))!;
+    const record = session.state().clients[name]!;
+    expect(frame.replace(/\s+/g, ' ')).toContain(`Added ${name} from ${record.issuer} (serial ${record.serial}`);
+    await stat(path.join(w.dir, record.p12!.modern));
+
+    // Revoke: the new client is the last active one, just above Back.
+    for (let i = 0; i < 3; i++) await press(instance, KEY.up);
+    await press(instance, KEY.enter, 'Which client should be revoked?');
+    await press(instance, KEY.up);
+    await press(instance, KEY.enter, 'Why is');
+    await press(instance, KEY.enter, `Revoke ${name} (serial ${record.serial})?`);
+    frame = await press(instance, 'y', (f) => f.includes(`Revoked ${name}`));
+    expect(frame.replace(/\s+/g, ' ')).toContain('API Gateway checks no CRL and no OCSP');
+    expect(session.state().clients[name]!.revokedAt).toBeDefined();
+    expect(session.state().clients[name]!.revocationReason).toBe('unspecified');
+    await press(instance, KEY.enter);
+    await waitFor(() => finished);
+  }, 90_000);
 });
