@@ -60,7 +60,7 @@ function refusalOf(field: string, check: () => unknown): string | undefined {
     return undefined;
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    return error.field === field ? (error.why ?? error.message) : undefined;
+    return error.field === field ? `was refused: ${error.why ?? error.message}` : undefined;
   }
 }
 

@@ -147,8 +147,8 @@ describe('client actions through the Prompter port', () => {
 
     expect(offered.get('next-action')!.values).toEqual(['add-client', 'renew-client', 'revoke-client', 'add-partner-ca', 'retire-ca', 'quit']);
     expect(prompter.refused).toEqual([
-      {id: 'client-name', answer: 'bad name!', rule: 'a client name must start with a letter or digit and hold only letters, digits, "-" and "_"'},
-      {id: 'client-name', answer: taken, rule: `the name ${taken} is already taken by a client or CA of this walkthrough`},
+      {id: 'client-name', answer: 'bad name!', rule: 'was refused: a client name must start with a letter or digit and hold only letters, digits, "-" and "_"'},
+      {id: 'client-name', answer: taken, rule: `was refused: the name ${taken} is already taken by a client or CA of this walkthrough`},
       {id: 'client-validity-days', answer: '0', rule: 'must be at least 1 day'},
       {id: 'client-validity-days', answer: 'thirty', rule: 'must be a whole number of days'},
     ]);
@@ -304,7 +304,7 @@ describe('next actions on the Ink screen', () => {
     const name = Object.keys(session.state().clients).find((n) => !before.includes(n))!;
     const record = session.state().clients[name]!;
     expect(frame.replace(/\s+/g, ' ')).toContain(`Added ${name} from ${record.issuer} (serial ${record.serial}`);
-    await stat(path.join(w.dir, record.p12!.modern));
+    await stat(path.join(w.dir, record.p12!.modern!));
 
     // Revoke: the new client is the last active one, just above Back.
     for (let i = 0; i < 3; i++) await press(instance, KEY.up);
