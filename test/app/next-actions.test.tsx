@@ -1,8 +1,9 @@
 /**
  * The wizard's next actions after a complete walkthrough (issue 9 item 9): the menu offers only what can act,
  * "Add a partner CA" validates the file with the same rules as `truststore add` and adds the partner's
- * openssl-made chain, "Retire a CA" names every CA it removes before it asks. Driven twice: through a
- * scripted Prompter (the --plain and headless port) and through the real Ink screen with keys.
+ * openssl-made chain, "Retire a CA" names every CA it removes before it asks; "Add/Renew/Revoke a client" run
+ * lifecycle/clients.ts on a real local walkthrough, checked with openssl (serials, chain, CRL). Driven twice:
+ * through a scripted Prompter (the --plain and headless port) and through the real Ink screen with keys.
  */
 import {mkdtemp, readFile, rm, stat} from 'node:fs/promises';
 import os from 'node:os';
