@@ -24,6 +24,7 @@ import {askInputs} from '../wizard/questions.js';
 import {runWalkthrough} from '../wizard/runner.js';
 import {PassphraseSource, checkPassphraseSources} from '../wizard/secrets.js';
 import {Session} from '../wizard/session.js';
+import type {Secrets} from '../wizard/step.js';
 import type {Backend} from '../backends/backend.js';
 import {buildCompletion} from '../ui/completion-build.js';
 import {offerNextActions} from './next-actions.js';
@@ -139,10 +140,10 @@ async function startNew(d: FlowDeps, store: StateStore): Promise<State> {
 }
 
 /** The menu after the walkthrough; quitting it (q, Ctrl-C) just ends it: the completion still follows. */
-async function nextActions(d: FlowDeps, session: Session, backend: Backend): Promise<void> {
+async function nextActions(d: FlowDeps, session: Session, backend: Backend, secrets: Secrets): Promise<void> {
   d.view.phase('next');
   try {
-    await offerNextActions({session, backend, prompter: d.prompter}, (notice) => d.view.phase('next', notice));
+    await offerNextActions({session, backend, prompter: d.prompter, secrets}, (notice) => d.view.phase('next', notice));
   } catch (error) {
     if (!(error instanceof CancelledError) && !d.signal.aborted) throw error;
   }
@@ -197,7 +198,7 @@ async function runLocked(d: FlowDeps, store: StateStore): Promise<FlowResult> {
         return {outcome: 'stopped', exitCode: 0, message: [`Stopped after ${numbered(session.state(), outcome.stoppedAfter)} (--until).`, `Run \`${rerunCommand(o)}\` to continue.`]};
       }
       if (outcome.ok) {
-        await nextActions(d, session, backend);
+        await nextActions(d, session, backend, secrets);
         const completion = buildCompletion(session.state(), store.dir, {passphraseFile: o.passphraseFile});
         view.complete(completion);
         return {outcome: 'complete', exitCode: 0, message: [], completion};

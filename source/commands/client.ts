@@ -5,7 +5,7 @@
 import path from 'node:path';
 import {createBackend} from '../backends/index.js';
 import {UsageError} from '../errors.js';
-import {type ClientSummary, type LifecycleContext, addClient, checkReason, listClients, renewClient, revokeClient} from '../lifecycle/clients.js';
+import {type ClientSummary, type LifecycleContext, addClient, checkReason, listClients, renewClient, renewQuestion, revokeClient, revokeQuestion, seeRevocation} from '../lifecycle/clients.js';
 import {acquireLock} from '../state/lock.js';
 import {attachLineRenderer} from '../ui/line-renderer.js';
 import {EventBus} from '../wizard/events.js';
@@ -109,7 +109,7 @@ async function locked(o: Options, io: IO, sub: Exclude<Sub, 'list'>, name: strin
   const client = state.clients[name];
   if (sub === 'revoke') {
     if (!client?.revokedAt && client?.certificate) {
-      const ok = await confirmDestructive(io, o.yes, `Revoke ${name} (serial ${client.serial})?`, `client revoke ${name}`);
+      const ok = await confirmDestructive(io, o.yes, revokeQuestion(name, client.serial), `client revoke ${name}`);
       if (!ok) {
         io.stdout('nothing revoked');
         return 1;
@@ -122,13 +122,13 @@ async function locked(o: Options, io: IO, sub: Exclude<Sub, 'list'>, name: strin
       io.stdout(result.alreadyRevoked ? `✓ ${name} was already revoked (${result.client.revocationReason}, ${result.client.revokedAt}): nothing sent again` : `✓ revoked ${name} (serial ${result.client.serial}, ${result.client.revocationReason})`);
       if (result.crl) io.stdout(`  CRL of ${result.client.issuer}: ${abs(result.crl)} (check it: openssl crl -in ${abs(result.crl)} -noout -text)`);
       io.stdout(`! ${result.gap}`);
-      if (state.backend === 'local') io.stdout(`see it: \`${commandLine('connect')}\` (still 200) and \`${commandLine('connect --check-revocation')}\` (403)`);
+      if (state.backend === 'local') io.stdout(seeRevocation());
     }
     return 0;
   }
 
   if (client?.certificate && !client.renewal) {
-    const ok = await confirmDestructive(io, o.yes, `Renew ${name}? A new key and certificate replace the current ones (kept in clients/${name}/previous/), and the current certificate is revoked as superseded.`, `client renew ${name}`);
+    const ok = await confirmDestructive(io, o.yes, renewQuestion(name), `client renew ${name}`);
     if (!ok) {
       io.stdout('nothing renewed');
       return 1;

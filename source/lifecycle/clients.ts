@@ -18,6 +18,7 @@ import {UserError} from '../errors.js';
 import {REVOCATION_REASONS, type RevocationReason} from '../pki/revocation-reasons.js';
 import type {Pkcs12Profile} from '../pki/pkcs12.js';
 import type {ClientInput, ClientRecord, State} from '../state/schema.js';
+import {commandLine} from '../util/invocation.js';
 import {checkCaName, checkValidityDays, clientDnsName} from '../wizard/inputs.js';
 import {ensurePkcs12} from '../wizard/pkcs12-export.js';
 import type {Secrets} from '../wizard/step.js';
@@ -51,9 +52,13 @@ export interface ClientSummary {
   readonly key?: string;
 }
 
+/** The first sentence of REVOCATION_GAP: what a one-line result says (the wizard's menu). */
+export const REVOCATION_NOT_CHECKED =
+  'API Gateway checks no CRL and no OCSP: this certificate keeps working until it expires or its CA is retired from the truststore (`truststore remove`).';
+
 /** Said with every revocation: API Gateway does not enforce it. */
 export const REVOCATION_GAP =
-  'API Gateway checks no CRL and no OCSP: this certificate keeps working until it expires or its CA is retired from the truststore (`truststore remove`). ' +
+  `${REVOCATION_NOT_CHECKED} ` +
   'To enforce revocation, put a Lambda REQUEST authorizer in front that checks the client certificate (requestContext.identity.clientCert.clientCertPem) against the issuer\'s CRL and denies listed serials (TTL 0). ' +
   'The local gateway shows both: default = API Gateway; --check-revocation = such an authorizer.';
 
@@ -133,6 +138,9 @@ export function defaultIssuer(state: State): string | undefined {
   return issued.at(-1)?.issuer ?? state.inputs.clients.at(-1)?.issuer;
 }
 
+/** The validity `client add` gives without --validity-days: the walkthrough's client validity. */
+export const defaultClientValidityDays = (state: State): number => state.inputs.clients[0]?.validityDays ?? 365;
+
 const bad = (field: string, what: string, why: string, fix: string) => new UserError({what, why, fix, field}, 2);
 
 /** The checks of `client add`, all made before anything changes. */
@@ -162,7 +170,7 @@ export function checkAddClient(state: State, input: AddClientInput): ClientInput
   if (!issuerTrusted(state, issuer)) {
     throw bad('issuer', `cannot add client ${input.name} under ${issuer}`, `the chain of ${issuer} up to its root is not in the pinned truststore, so such a client could never connect (403)`, `add the chain first: \`mtls-wizard truststore add ${ca.chain ?? ca.certificate}\`, or pick another --issuer`);
   }
-  const validityDays = input.validityDays ?? state.inputs.clients[0]?.validityDays ?? 365;
+  const validityDays = input.validityDays ?? defaultClientValidityDays(state);
   const validityRule = checkValidityDays(validityDays);
   if (validityRule) throw bad('validity-days', `bad value for --validity-days: ${validityDays}`, `it ${validityRule}`, '--validity-days 365');
   return {name: input.name, issuer, commonName: input.name, dnsName: clientDnsName(input.name, state.inputs.domain), validityDays};
@@ -195,7 +203,37 @@ export async function addClient(lc: LifecycleContext, input: AddClientInput): Pr
   return {client: summarizeClient(lc.ctx.state(), clientInput.name, lc.ctx.now()), files: issued.files, passphraseDisplay: issued.passphraseDisplay};
 }
 
+/** The name `client add` proposes: the first free client1, client2, … (free as checkAddClient sees it). */
+export function nextClientName(state: State): string {
+  const taken = new Set([...state.inputs.clients.map((c) => c.name), ...Object.keys(state.clients), ...state.inputs.cas.map((c) => c.name), ...Object.keys(state.cas)].map((n) => n.toLowerCase()));
+  for (let n = 1; ; n++) if (!taken.has(`client${n}`)) return `client${n}`;
+}
+
+/**
+ * Every CA with a certificate, each with the reason `client add` would refuse it as issuer (undefined: it
+ * can issue), in the state's order. The reasons are checkAddClient's own, for a name that passes.
+ */
+export function issuerChoices(state: State, name: string): Array<{name: string; refusal?: string}> {
+  return Object.values(state.cas)
+    .filter((ca) => ca.certificate)
+    .map((ca) => {
+      try {
+        checkAddClient(state, {name, issuer: ca.name});
+        return {name: ca.name};
+      } catch (error) {
+        if (!(error instanceof UserError) || error.field !== 'issuer') throw error;
+        return {name: ca.name, refusal: error.why ?? error.message};
+      }
+    });
+}
+
 // ---------------------------------------------------------------- revoke
+
+/** The confirmation `client revoke` asks (and the wizard's menu). */
+export const revokeQuestion = (name: string, serial: string | undefined) => `Revoke ${name} (serial ${serial})?`;
+
+/** How to watch a revoked certificate still get in, then be refused (local backend). */
+export const seeRevocation = () => `see it: \`${commandLine('connect')}\` (still 200) and \`${commandLine('connect --check-revocation')}\` (403)`;
 
 export interface RevokeClientInput {
   readonly name: string;
@@ -267,6 +305,10 @@ export interface RenewClientResult {
   readonly revokedPrevious: boolean;
   readonly crl?: string;
 }
+
+/** The confirmation `client renew` asks (and the wizard's menu). */
+export const renewQuestion = (name: string) =>
+  `Renew ${name}? A new key and certificate replace the current ones (kept in clients/${name}/previous/), and the current certificate is revoked as superseded.`;
 
 export const previousDir = (name: string) => path.join('clients', name, 'previous');
 

@@ -1,7 +1,8 @@
 /**
  * The next-actions menu in a real terminal (tmux), with the built CLI: on a complete walkthrough the wizard
  * offers "Add a partner CA"; a partner chain made by openssl is typed in, confirmed, and the completion screen
- * then lists the partner CAs. Once with the Ink screen, once with --plain (@inquirer/prompts).
+ * then lists the partner CAs. Once with the Ink screen, once with --plain (@inquirer/prompts). Then one client
+ * action each way: revoke a client on the Ink screen, add a client (a bad name refused in place) with --plain.
  */
 import {mkdtemp, rm} from 'node:fs/promises';
 import os from 'node:os';
@@ -99,5 +100,64 @@ describe('next actions in a terminal', () => {
     expect(screen).toContain('[exit 0]');
     expect(screen).toMatch(/Partner-Issuing-CA {2}partner CA/);
     expect(await partnerCas(dir)).toEqual(['Partner-Root-CA', 'Partner-Issuing-CA']);
+  });
+
+  it('Ink: "Revoke a client", pick one, keep the reason, y; the line says API Gateway does not check and `client list` shows it revoked', {timeout: 120_000}, async () => {
+    const dir = await completeWalkthrough();
+    const term = new Terminal('next-ink-revoke');
+    terminals.push(term);
+    term.run(['node', CLI, '--state-dir', dir], {columns: 120, rows: 40});
+    await term.waitFor('Show the summary');
+    await keyUntil(term, 'Enter', (s) => s.includes('What next?'));
+    await keyUntil(term, 'Up', (s) => /› Retire a CA/.test(s));
+    await keyUntil(term, 'Up', (s) => /› Add a partner CA/.test(s));
+    await keyUntil(term, 'Up', (s) => /› Revoke a client/.test(s));
+    await keyUntil(term, 'Enter', (s) => s.includes('Which client should be revoked?'));
+    const picked = await keyUntil(term, 'Up', (s) => /› (\S+) +ACTIVE/.test(s));
+    const name = /› (\S+) +ACTIVE/.exec(picked)![1]!;
+    await keyUntil(term, 'Enter', (s) => s.includes(`Why is ${name} revoked?`));
+    await keyUntil(term, 'Enter', (s) => s.includes(`Revoke ${name} (serial`));
+    const done = await keyUntil(term, 'y', (s) => s.includes(`Revoked ${name}`));
+    expect(done.replace(/\s+/g, ' ')).toContain('API Gateway checks no CRL and no OCSP');
+    const screen = await keyUntil(term, 'Enter', (s) => s.includes('[exit '));
+    expect(screen).toContain('[exit 0]');
+    const list = JSON.parse((await runBuilt(['client', 'list', '--json', '--state-dir', dir])).stdout) as {clients: Array<{name: string; status: string; revocationReason?: string}>};
+    expect(list.clients.find((c) => c.name === name)).toMatchObject({status: 'REVOKED', revocationReason: 'unspecified'});
+  });
+
+  it('--plain: "Add a client" refuses a bad name in place, then takes the proposals; `client list` shows the new client', {timeout: 120_000}, async () => {
+    const dir = await completeWalkthrough();
+    const before = JSON.parse((await runBuilt(['client', 'list', '--json', '--state-dir', dir])).stdout).clients.map((c: {name: string}) => c.name) as string[];
+    const term = new Terminal('next-plain-add');
+    terminals.push(term);
+    term.run(['node', CLI, '--plain', '--state-dir', dir], {columns: 120, rows: 40});
+    await term.waitFor('Show the summary');
+    term.send('Enter');
+    await term.waitFor('What next?');
+    for (const label of ['Retire a CA', 'Add a partner CA', 'Revoke a client', 'Renew a client', 'Add a client']) {
+      await keyUntil(term, 'Up', (s) => new RegExp(`❯ ${label}`).test(s));
+    }
+    term.send('Enter');
+    await term.waitFor('Name of the new client');
+    term.send('bad name!', true);
+    term.send('Enter');
+    await term.waitFor(/The answer was refused: a client name must start with a letter or digit/);
+    term.send('C-u');
+    term.send('Enter');
+    await term.waitFor('Which CA issues');
+    term.send('Enter');
+    await term.waitFor('in days');
+    term.send('Enter');
+    await term.waitFor('Passphrase for the private key of');
+    term.send('Enter');
+    const added = await term.waitFor(/Added (\S+) from (\S+) \(serial/);
+    const [, name, issuer] = /Added (\S+) from (\S+) \(serial/.exec(added)!;
+    await term.waitFor((s) => s.split('What next?').length > 2);
+    term.send('Enter');
+    const screen = await term.waitFor('[exit ');
+    expect(screen).toContain('[exit 0]');
+    const list = JSON.parse((await runBuilt(['client', 'list', '--json', '--state-dir', dir])).stdout) as {clients: Array<{name: string; issuer: string; status: string}>};
+    expect(before).not.toContain(name);
+    expect(list.clients.find((c) => c.name === name)).toMatchObject({issuer, status: 'ACTIVE'});
   });
 });

@@ -1,6 +1,6 @@
-/** The pure parts of the client lifecycle: default issuer, trusted, status, and the checks of `client add`. */
+/** The pure parts of the client lifecycle: default issuer and name, trusted, status, and the checks of `client add`. */
 import {describe, expect, it} from 'vitest';
-import {checkAddClient, clientStatus, defaultIssuer, issuerTrusted, listClients} from '../../source/lifecycle/clients.js';
+import {checkAddClient, clientStatus, defaultIssuer, issuerChoices, issuerTrusted, listClients, nextClientName} from '../../source/lifecycle/clients.js';
 import {newState} from '../../source/state/new-state.js';
 import type {State} from '../../source/state/schema.js';
 import {buildInputs, defaultChoices} from '../../source/wizard/inputs.js';
@@ -57,5 +57,24 @@ describe('client lifecycle rules', () => {
     state.truststore!.pinnedVersion = 'v1';
     expect(() => checkAddClient(state, {name: 'client5', issuer: 'intermediateCA2'})).toThrow(expect.objectContaining({field: 'issuer', message: expect.stringMatching(/not in the pinned truststore.*truststore add/)}));
     expect(checkAddClient(state, {name: 'client5', issuer: 'intermediateCA0'})).toMatchObject({name: 'client5', issuer: 'intermediateCA0', dnsName: 'client5.mtls.test', commonName: 'client5'});
+  });
+
+  it('the proposed name is the first clientN no client or CA holds (any case), and `client add` accepts it', () => {
+    const state = walkthrough();
+    expect(nextClientName(state)).toBe('client3');
+    state.cas['Client3'] = {...state.cas['intermediateCA0']!, name: 'Client3'};
+    state.clients['client4'] = {...state.clients['client1']!, name: 'client4'};
+    expect(nextClientName(state)).toBe('client5');
+    expect(checkAddClient(state, {name: nextClientName(state)}).name).toBe('client5');
+  });
+
+  it('issuer choices: each CA with the reason `client add` refuses it, none for those that can issue', () => {
+    const state = walkthrough();
+    state.cas['partnerCA'] = {name: 'partnerCA', parent: null, pathLen: null, certificate: 'cas/partnerCA/certificate.pem', external: true, fingerprint: 'fp-partnerCA'};
+    state.truststore!.pinnedVersion = 'v1';
+    const choices = issuerChoices(state, 'client5');
+    expect(choices.filter((c) => !c.refusal).map((c) => c.name)).toEqual(['rootCA', 'intermediateCA0']);
+    expect(choices.find((c) => c.name === 'intermediateCA2')!.refusal).toMatch(/^the chain of intermediateCA2 up to its root is not in the pinned truststore/);
+    expect(choices.find((c) => c.name === 'partnerCA')!.refusal).toMatch(/partner's CA: its private key is not here/);
   });
 });

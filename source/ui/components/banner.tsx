@@ -27,7 +27,7 @@ export function bannerLines(ui: UiState, width: number): {text: string; color?: 
       return [
         {text: `${SYMBOL.done} All steps done. What next? Quit prints the summary and the curl commands.`, color: COLOR.ok},
         // The last action's outcome; a refusal starts with ✗.
-        ...(ui.notice ? wrap(ui.notice, width).slice(0, 4).map((text) => ({text, color: ui.notice!.startsWith('✗') ? COLOR.error : undefined})) : []),
+        ...(ui.notice ? wrap(ui.notice, width).slice(0, 6).map((text) => ({text, color: ui.notice!.startsWith('✗') ? COLOR.error : undefined})) : []),
       ];
     case 'quitting':
       return [{text: ui.notice ?? 'Quitting…', color: COLOR.warn}];
