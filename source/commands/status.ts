@@ -8,11 +8,12 @@ import {commandLine} from '../util/invocation.js';
 import type {IO} from './io.js';
 import {loadExisting} from './open.js';
 import type {Options} from './options.js';
+import {pinnedVersion} from '../lifecycle/trust.js';
 
 export function statusDocument(state: State, stateDir: string) {
   const abs = (p: string | undefined) => (p === undefined ? null : path.isAbsolute(p) ? p : path.join(stateDir, p));
   const ts = state.truststore;
-  const pinned = ts?.versions.find((v) => v.versionId === ts.pinnedVersion) ?? ts?.versions.at(-1);
+  const pinned = pinnedVersion(state) ?? ts?.versions.at(-1);
   return {
     backend: state.backend,
     caSource: caSourceOf(state),

@@ -7,6 +7,7 @@ import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import type {State} from '../state/schema.js';
 import {certificatesIn} from '../explain/read.js';
+import {pinnedVersion} from '../lifecycle/trust.js';
 
 export interface CaNode {
   readonly name: string;
@@ -47,8 +48,7 @@ export function shortVersion(id: string): string {
 }
 
 export async function diagramModel(state: State, stateDir: string): Promise<DiagramModel> {
-  const ts = state.truststore;
-  const pinned = ts?.versions.find((v) => v.versionId === ts.pinnedVersion);
+  const pinned = pinnedVersion(state);
   const trusted = new Set((pinned?.fingerprints ?? []).map((f) => f.toLowerCase().replace(/:/g, '')));
   const version = pinned ? shortVersion(pinned.versionId) : null;
   const names = [...state.inputs.cas.map((c) => c.name), ...Object.keys(state.cas).filter((n) => !state.inputs.cas.some((c) => c.name === n))];

@@ -6,6 +6,7 @@ import path from 'node:path';
 import {UserError} from '../errors.js';
 import type {State} from '../state/schema.js';
 import type {TrustCertificate} from '../truststore/types.js';
+import {pinnedVersion} from '../lifecycle/trust.js';
 
 export interface PinnedTruststore {
   readonly versionId: string;
@@ -16,7 +17,7 @@ export interface PinnedTruststore {
 /** The pinned version's file; a walkthrough with none pinned is a UserError (exit 2: pass --truststore). */
 export function pinnedTruststore(state: State, stateDir: string): PinnedTruststore {
   const ts = state.truststore;
-  const version = ts?.versions.find((v) => v.versionId === ts.pinnedVersion);
+  const version = pinnedVersion(state);
   if (!ts?.pinnedVersion || !version) {
     throw new UserError({what: 'failed to find the truststore to check against', why: `the walkthrough in ${stateDir} has no pinned truststore version yet`, fix: 'pass --truststore FILE, or run `mtls-wizard run --until mtls` first', field: 'truststore'}, 2);
   }

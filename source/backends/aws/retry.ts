@@ -147,11 +147,12 @@ export function retryingClients(clients: AwsClients, timing: AwsTiming, ctx: Bac
   if (!perCtx) cache.set(clients, (perCtx = new WeakMap()));
   let wrapped = perCtx.get(ctx);
   if (!wrapped) {
+    let pca: AwsClients['pca'] | undefined;
     wrapped = {
       region: clients.region,
-      // Read on first use: with --ca-source local there is no Private CA client at all.
+      // Built on first use: with --ca-source local there is no Private CA client at all.
       get pca() {
-        return retrying(clients.pca, timing, ctx);
+        return (pca ??= retrying(clients.pca, timing, ctx));
       },
       acm: retrying(clients.acm, timing, ctx),
       s3: retrying(clients.s3, timing, ctx),

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type {State} from '../../state/schema.js';
+import {pinnedVersion} from '../../lifecycle/trust.js';
 
 export interface CaView {
   readonly name: string;
@@ -77,7 +78,7 @@ export function resourcesOf(state: State, stateDir?: string): ResourcesView {
     };
   });
   const ts = state.truststore;
-  const pinned = ts?.versions.find((v) => v.versionId === ts.pinnedVersion) ?? ts?.versions.at(-1);
+  const pinned = pinnedVersion(state) ?? ts?.versions.at(-1);
   // The truststore holds our own CAs, so their records give each certificate's expiry.
   const expiry = (fingerprint: string) => Object.values(state.cas).find((c) => c.fingerprint === fingerprint)?.notAfter;
   const truststore: TruststoreView | undefined = ts && {

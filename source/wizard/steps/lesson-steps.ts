@@ -16,6 +16,7 @@ import {clientCheck, runChecks} from '../checks.js';
 import {REVOCATION_GAP, addClient, revokeClient} from '../../lifecycle/clients.js';
 import {STEP_INFO} from '../plan-info.js';
 import type {Step, StepContext} from '../step.js';
+import {pinnedVersion} from '../../lifecycle/trust.js';
 
 async function intermediateOnly(ctx: StepContext): Promise<void> {
   const state = ctx.state();
@@ -54,7 +55,7 @@ async function intermediateOnly(ctx: StepContext): Promise<void> {
 
 async function duplicate(ctx: StepContext): Promise<void> {
   const state = ctx.state();
-  const pinned = state.truststore?.versions.find((v) => v.versionId === state.truststore?.pinnedVersion);
+  const pinned = pinnedVersion(state);
   if (!pinned) throw new UserError({what: 'cannot run the lesson', why: 'no truststore is pinned yet', fix: 'run the earlier steps first'});
   const issuer = state.inputs.clients[1]!.issuer;
   const current = await readStateFile(ctx.stateDir, pinned.file, 'pinned truststore');

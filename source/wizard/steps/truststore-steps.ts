@@ -5,6 +5,7 @@ import type {StepId} from '../../state/schema.js';
 import {checkTruststore, planAddition} from '../../truststore/index.js';
 import {caChainPem, readStateFile} from '../chains.js';
 import type {Step, StepContext} from '../step.js';
+import {pinnedVersion} from '../../lifecycle/trust.js';
 
 /** The bundle this step should store: the current pinned bundle plus what the chain of `caName` adds. */
 async function plannedBundle(ctx: StepContext, caName: string, base: string): Promise<string> {
@@ -54,7 +55,7 @@ export const truststoreUpdateStep: Step = {
   ...STEP_INFO['truststore-update'],
   async run(ctx) {
     const state = ctx.state();
-    const pinned = state.truststore?.versions.find((v) => v.versionId === state.truststore?.pinnedVersion);
+    const pinned = pinnedVersion(state);
     const done = state.truststore?.versions.find((v) => v.step === 'truststore-update');
     if (!pinned && !done) throw new UserError({what: 'cannot update the truststore', why: 'no truststore is pinned yet', fix: 'run the mtls step first (`mtls-wizard run`)'});
     const issuer = state.inputs.clients[1]?.issuer;
