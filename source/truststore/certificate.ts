@@ -4,7 +4,7 @@
  * bytes). The DER is read with der.ts; node:crypto is asked only for keys of types we do not read ourselves,
  * and (signature.ts) to verify signatures.
  */
-import {createHash, createPublicKey} from 'node:crypto';
+import {createPublicKey, hash} from 'node:crypto';
 import {bitStringBytes, children, content, contentString, encoding, expect, oid, readNode, smallInteger, TAG, type Node} from './der.js';
 import {readName} from './name.js';
 import {signedBy} from './signature.js';
@@ -15,19 +15,20 @@ export interface CertificateParts {
   /** Subject and issuer as OpenSSL compares them (see name.ts). */
   readonly subjectKey: string;
   readonly issuerKey: string;
-  readonly der: Uint8Array;
-  /** The signed bytes (tbsCertificate), the signature, and both copies of the signature algorithm. */
-  readonly tbs: Uint8Array;
-  readonly signature: Uint8Array;
+  /** The DER, and where in it the signed bytes, signature, both signature algorithms and the key lie. */
+  readonly bytes: Buffer;
+  readonly tbs: Span;
+  readonly signature: Span;
+  readonly outerAlgorithm: Span;
+  readonly innerAlgorithm: Span;
+  /** SubjectPublicKeyInfo, and the subjectPublicKey bits (for RSA the PKCS#1 RSAPublicKey; for EC the point). */
+  readonly spki: Span;
+  readonly keyBits: Span;
   readonly signatureOid: string;
   readonly signatureParameters: Uint8Array | undefined;
-  readonly outerAlgorithm: Uint8Array;
-  readonly innerAlgorithm: Uint8Array;
-  /** SubjectPublicKeyInfo, DER, and its algorithm: "rsa", "ec", "ed25519", … (node:crypto's names). */
-  readonly spki: Uint8Array;
+  /** The key's algorithm: "rsa", "ec", "ed25519", … (node:crypto's names), and for EC its curve ("P-256"). */
   readonly keyType: string;
-  /** The subjectPublicKey bits: for RSA, the PKCS#1 RSAPublicKey, which imports far faster than the SPKI. */
-  readonly keyBits: Uint8Array;
+  readonly curve: string | undefined;
   readonly subjectKeyId: string | undefined;
   readonly authorityKeyId: string | undefined;
   readonly authoritySerial: string | undefined;
@@ -36,6 +37,18 @@ export interface CertificateParts {
   /** False only when a keyUsage extension is present without keyCertSign. */
   readonly mayIssue: boolean;
   readonly serialHex: string;
+  /** Whether each issuer's key verified this certificate's signature, once asked (signature.ts). */
+  verdicts?: Map<CertificateParts, boolean>;
+}
+
+/** Where a field lies in a certificate's DER: views are made only when a field is used. */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+export function view(parts: CertificateParts, span: Span): Buffer {
+  return parts.bytes.subarray(span.start, span.end);
 }
 
 const parts = new WeakMap<TrustCertificate, CertificateParts>();
@@ -52,7 +65,7 @@ const MAX_CACHED = 4096;
 
 /** Parses one DER certificate. Throws with a short reason when the bytes are not exactly one certificate. */
 export function decodeCertificate(der: Uint8Array): TrustCertificate {
-  const fingerprint = createHash('sha256').update(der).digest('hex');
+  const fingerprint = hash('sha256', der, 'hex');
   const hit = decoded.get(fingerprint);
   if (hit) return hit;
   const {cert, certParts} = decodeUncached(der, fingerprint);
@@ -62,56 +75,100 @@ export function decodeCertificate(der: Uint8Array): TrustCertificate {
   return cert;
 }
 
+/** The element after `node` inside `parent`, or undefined at its end. */
+function next(node: Node, parentEnd: number): Node | undefined {
+  return node.end < parentEnd ? readNode(node.bytes, node.end, parentEnd) : undefined;
+}
+
+/** The first element inside `node`, or undefined when it is empty. */
+function first(node: Node): Node | undefined {
+  return node.contentStart < node.end ? readNode(node.bytes, node.contentStart, node.end) : undefined;
+}
+
+function span(node: Node): Span {
+  return {start: node.start, end: node.end};
+}
+
+// The certificate is read field by field in place (no arrays of children, no copies): this runs a thousand
+// times, mostly before V8 has compiled it, in a check of API Gateway's largest truststore.
 function decodeUncached(der: Uint8Array, fingerprint: string): {cert: TrustCertificate; certParts: CertificateParts} {
-  const top = readNode(Buffer.from(der.buffer, der.byteOffset, der.byteLength));
+  const bytes = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
+  const top = expect(readNode(bytes), TAG.sequence, 'the certificate');
   // OpenSSL's parser ignores bytes after the certificate; a block with extra bytes was damaged or spliced.
   if (top.end !== der.length) throw new Error(`${der.length - top.end} unexpected bytes after the certificate`);
-  const [tbsNode, outerAlgorithm, signatureNode, ...extra] = children(expect(top, TAG.sequence, 'the certificate'));
-  if (extra.length > 0 || !outerAlgorithm || !signatureNode) throw new Error('the certificate does not have three parts');
-  const tbs = expect(tbsNode, TAG.sequence, 'tbsCertificate');
-  const fields = children(tbs);
-  const version = fields[0]?.tag === 0xa0 ? smallInteger(expect(children(fields[0])[0], TAG.integer, 'the version')) : 0;
+  const tbs = expect(first(top), TAG.sequence, 'tbsCertificate');
+  const outerAlgorithm = next(tbs, top.end);
+  const signatureNode = outerAlgorithm && next(outerAlgorithm, top.end);
+  if (!outerAlgorithm || !signatureNode || signatureNode.end !== top.end) throw new Error('the certificate does not have three parts');
+  let field = first(tbs);
+  let version = 0;
+  if (field?.tag === 0xa0) {
+    version = smallInteger(expect(first(field), TAG.integer, 'the version'));
+    field = next(field, tbs.end);
+  }
   if (version > 2) throw new Error(`version ${version + 1} is not an X.509 version`);
-  const [serialNode, innerAlgorithm, issuerNode, validityNode, subjectNode, spkiNode, ...optional] = fields.slice(fields[0]?.tag === 0xa0 ? 1 : 0);
-  const serial = content(expect(serialNode, TAG.integer, 'the serial number'));
-  const [notBefore, notAfter] = children(expect(validityNode, TAG.sequence, 'the validity')).map(readTime);
-  if (!notBefore || !notAfter) throw new Error('the validity is missing a date');
-  const subject = readName(expect(subjectNode, TAG.sequence, 'the subject'));
-  const issuer = readName(expect(issuerNode, TAG.sequence, 'the issuer'));
-  const spki = expect(spkiNode, TAG.sequence, 'the public key');
+  const serialNode = expect(field, TAG.integer, 'the serial number');
+  const innerAlgorithm = expect(next(serialNode, tbs.end), TAG.sequence, 'the signature algorithm');
+  const issuerNode = expect(next(innerAlgorithm, tbs.end), TAG.sequence, 'the issuer');
+  const validityNode = expect(next(issuerNode, tbs.end), TAG.sequence, 'the validity');
+  const subjectNode = expect(next(validityNode, tbs.end), TAG.sequence, 'the subject');
+  const spki = expect(next(subjectNode, tbs.end), TAG.sequence, 'the public key');
+  let extensionsNode: Node | undefined;
+  for (let optional = next(spki, tbs.end); optional; optional = next(optional, tbs.end)) {
+    if (optional.tag === 0xa3) {
+      extensionsNode = optional;
+      break;
+    }
+  }
+  const notBeforeNode = first(validityNode);
+  const notAfterNode = notBeforeNode && next(notBeforeNode, validityNode.end);
+  if (!notBeforeNode || !notAfterNode) throw new Error('the validity is missing a date');
+  const notBefore = readTime(notBeforeNode);
+  const notAfter = readTime(notAfterNode);
+  const subject = readName(subjectNode);
+  const issuer = readName(issuerNode);
   const key = readKey(spki);
   const signature = readAlgorithm(outerAlgorithm);
-  expect(innerAlgorithm, TAG.sequence, 'the signature algorithm');
-  const extensions = readExtensions(optional.find((node) => node.tag === 0xa3));
-  const basic = extensions.get('2.5.29.19');
-  const constraints = basic ? children(expect(readNode(basic), TAG.sequence, 'basicConstraints')) : [];
-  const isCa = constraints[0]?.tag === TAG.boolean && (content(constraints[0])[0] ?? 0) !== 0;
-  const pathLenNode = constraints.find((node) => node.tag === TAG.integer);
-  const serialHex = hexOfInteger(serial);
-  const aki = readAuthorityKeyId(extensions.get('2.5.29.35'));
-  const ski = extensions.get('2.5.29.14');
-  const keyUsage = extensions.get('2.5.29.15');
+  const extensions = readExtensions(extensionsNode);
+  const basic = extensions.get(BASIC_CONSTRAINTS);
+  let isCa = false;
+  let pathLenNode: Node | undefined;
+  if (basic) {
+    const constraints = expect(readNode(basic), TAG.sequence, 'basicConstraints');
+    const cA = first(constraints);
+    isCa = cA?.tag === TAG.boolean && cA.end > cA.contentStart && cA.bytes[cA.contentStart] !== 0;
+    for (let item = cA; item && !pathLenNode; item = next(item, constraints.end)) if (item.tag === TAG.integer) pathLenNode = item;
+  }
+  const serialHex = hexOfInteger(content(serialNode));
+  const aki = readAuthorityKeyId(extensions.get(AUTHORITY_KEY_ID));
+  const ski = extensions.get(SUBJECT_KEY_ID);
+  const keyUsage = extensions.get(KEY_USAGE);
   const certParts: CertificateParts = {
     subjectKey: subject.key,
     issuerKey: issuer.key,
-    der,
-    tbs: encoding(tbs),
-    signature: bitStringBytes(signatureNode),
+    bytes,
+    tbs: span(tbs),
+    signature: bitStringSpan(signatureNode),
+    outerAlgorithm: span(outerAlgorithm),
+    innerAlgorithm: span(innerAlgorithm),
+    spki: span(spki),
+    keyBits: key.bits,
     signatureOid: signature.oid,
     signatureParameters: signature.parameters,
-    outerAlgorithm: encoding(outerAlgorithm),
-    innerAlgorithm: encoding(innerAlgorithm as Node),
-    spki: encoding(spki),
     keyType: key.type,
-    keyBits: bitStringBytes(children(spki)[1] as Node),
+    curve: key.curve,
     subjectKeyId: ski ? hex(content(expect(readNode(ski), TAG.octetString, 'subjectKeyIdentifier'))) : undefined,
     ...aki,
     mayIssue: keyUsage === undefined || ((bitStringBytes(readNode(keyUsage))[0] ?? 0) & 0x04) !== 0,
     serialHex,
   };
   const selfIssued = certParts.subjectKey === certParts.issuerKey;
+  let pem: string | undefined;
   const cert: TrustCertificate = {
-    pem: toPem(der),
+    // Written when first read: a check that never uploads (the `truststore check` command) never needs it.
+    get pem() {
+      return (pem ??= toPem(der));
+    },
     der,
     fingerprint,
     subject: subject.display,
@@ -132,15 +189,32 @@ function decodeUncached(der: Uint8Array, fingerprint: string): {cert: TrustCerti
   return {cert, certParts};
 }
 
-/** Extension values (the contents of extnValue) by OID. */
+/** A BIT STRING's bits (no unused bits), as a span. */
+function bitStringSpan(node: Node): Span {
+  expect(node, TAG.bitString, 'a bit string');
+  if (node.end === node.contentStart) throw new Error('a bit string is empty');
+  return {start: node.contentStart + 1, end: node.end};
+}
+
+// Extension OIDs as the hex of their encoded contents (compared without decoding them to dotted form).
+const BASIC_CONSTRAINTS = '551d13';
+const AUTHORITY_KEY_ID = '551d23';
+const SUBJECT_KEY_ID = '551d0e';
+const KEY_USAGE = '551d0f';
+
+/** Extension values (the contents of extnValue) by the hex of their OID's contents; the first of each wins. */
 function readExtensions(wrapper: Node | undefined): Map<string, Buffer> {
   const values = new Map<string, Buffer>();
   if (!wrapper) return values;
-  for (const extension of children(expect(children(wrapper)[0], TAG.sequence, 'the extensions'))) {
-    const items = children(expect(extension, TAG.sequence, 'an extension'));
-    const id = oid(items[0] as Node);
-    const value = content(expect(items.at(-1), TAG.octetString, `extension ${id}`));
-    if (!values.has(id)) values.set(id, value);
+  const list = expect(first(wrapper), TAG.sequence, 'the extensions');
+  for (let extension = first(list); extension; extension = next(extension, list.end)) {
+    expect(extension, TAG.sequence, 'an extension');
+    const idNode = expect(first(extension), TAG.oid, 'an extension identifier');
+    let last = idNode;
+    for (let item = next(idNode, extension.end); item; item = next(item, extension.end)) last = item;
+    const id = contentString(idNode, 'hex');
+    if (last.tag !== TAG.octetString) throw new Error(`extension ${oid(idNode)} is missing or malformed`);
+    if (!values.has(id)) values.set(id, content(last));
   }
   return values;
 }
@@ -193,31 +267,33 @@ const CURVES: Readonly<Record<string, {name: string; size: number}>> = {
  * "RSA 2048", "EC P-256", "Ed25519", … and node:crypto's key type. RSA, EC on the usual curves and EdDSA are read
  * here; anything else is handed to node:crypto, whose description and errors are then exactly what they always were.
  */
-function readKey(spki: Node): {type: string; description: string} {
-  const [algorithm, keyBits] = children(spki);
+function readKey(spki: Node): {type: string; description: string; curve: string | undefined; bits: Span} {
+  const algorithm = expect(first(spki), TAG.sequence, 'an algorithm identifier');
+  const keyBits = expect(next(algorithm, spki.end), TAG.bitString, 'a bit string');
   const {oid: id, parameters} = readAlgorithm(algorithm);
-  const bits = bitStringBytes(keyBits as Node);
+  const bitsSpan = bitStringSpan(keyBits);
+  const bits = keyBits.bytes.subarray(bitsSpan.start, bitsSpan.end);
   switch (id) {
     case '1.2.840.113549.1.1.1': {
       const [modulus, exponent, ...extra] = children(expect(readNode(bits), TAG.sequence, 'the RSA key'));
       if (!exponent || extra.length > 0 || exponent.tag !== TAG.integer) throw new Error('the RSA key is malformed');
-      return {type: 'rsa', description: `RSA ${bitLength(content(expect(modulus, TAG.integer, 'the RSA modulus')))}`};
+      return {type: 'rsa', description: `RSA ${bitLength(content(expect(modulus, TAG.integer, 'the RSA modulus')))}`, curve: undefined, bits: bitsSpan};
     }
     case '1.2.840.10045.2.1': {
       const curve = parameters && parameters[0] === TAG.oid ? CURVES[oid(readNode(parameters))] : undefined;
       const pointOk = curve && ((bits[0] === 4 && bits.length === 1 + 2 * curve.size) || ((bits[0] === 2 || bits[0] === 3) && bits.length === 1 + curve.size));
-      if (curve && pointOk) return {type: 'ec', description: `EC ${curve.name}`};
+      if (curve && pointOk) return {type: 'ec', description: `EC ${curve.name}`, curve: curve.name, bits: bitsSpan};
       break;
     }
     case '1.3.101.112':
-      if (bits.length === 32) return {type: 'ed25519', description: 'Ed25519'};
+      if (bits.length === 32) return {type: 'ed25519', description: 'Ed25519', curve: undefined, bits: bitsSpan};
       break;
     case '1.3.101.113':
-      if (bits.length === 57) return {type: 'ed448', description: 'Ed448'};
+      if (bits.length === 57) return {type: 'ed448', description: 'Ed448', curve: undefined, bits: bitsSpan};
       break;
   }
   const key = createPublicKey({key: Buffer.from(encoding(spki)), format: 'der', type: 'spki'});
-  return {type: key.asymmetricKeyType ?? 'unknown', description: describeNodeKey(key)};
+  return {type: key.asymmetricKeyType ?? 'unknown', description: describeNodeKey(key), curve: undefined, bits: bitsSpan};
 }
 
 const NODE_CURVES: Readonly<Record<string, string>> = {prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521', secp224r1: 'P-224', prime192v1: 'P-192'};
@@ -303,9 +379,18 @@ function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
 
+/** The length of toPem's text (ASCII, so also its size in bytes) for `derLength` bytes of DER. */
+export function pemLength(derLength: number): number {
+  const base64 = 4 * Math.ceil(derLength / 3);
+  return PEM_HEADER.length + base64 + Math.ceil(base64 / 64) + PEM_FOOTER.length;
+}
+
+const PEM_HEADER = '-----BEGIN CERTIFICATE-----\n';
+const PEM_FOOTER = '-----END CERTIFICATE-----\n';
+
 export function toPem(der: Uint8Array): string {
   const base64 = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
   const lines: string[] = [];
   for (let i = 0; i < base64.length; i += 64) lines.push(base64.slice(i, i + 64));
-  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
+  return `${PEM_HEADER}${lines.join('\n')}\n${PEM_FOOTER}`;
 }

@@ -1,4 +1,5 @@
 import {formatParts} from '../errors.js';
+import {pemLength} from './certificate.js';
 import {checkCaPath, IssuerIndex, selfIssued, verifyPoolAhead, walkToRoot, type PathProblem} from './chain.js';
 import {finding} from './consequences.js';
 import {shortFingerprint, summarise} from './format.js';
@@ -26,13 +27,12 @@ function judge(parsed: ReturnType<typeof parsePemBundle>, opts: CheckOptions): C
   const errors: Finding[] = [...parsed.errors];
   const warnings: Finding[] = [];
   const unique = dropDuplicates(parsed.certificates, warnings);
-  const bundle = unique.map((cert) => cert.pem).join('');
 
   // Limits apply to what is uploaded: the normalised bundle without duplicates.
   if (unique.length > MAX_CERTIFICATES) {
     errors.push(finding('too-many-certificates', formatParts({what: `the bundle holds ${unique.length} certificates`, why: `API Gateway allows at most ${MAX_CERTIFICATES}`, fix: 'split the CAs across several custom domains or remove CAs no client uses'})));
   }
-  const bytes = Buffer.byteLength(bundle, 'utf8');
+  const bytes = unique.reduce((total, cert) => total + pemLength(cert.der.length), 0);
   if (bytes > MAX_BUNDLE_BYTES) {
     errors.push(finding('too-large', formatParts({what: `the bundle is ${bytes.toLocaleString('en-US')} bytes`, why: `API Gateway allows at most 1 MB (checked as ${MAX_BUNDLE_BYTES.toLocaleString('en-US')} bytes)`, fix: 'remove CAs no client uses'})));
   }
@@ -46,7 +46,17 @@ function judge(parsed: ReturnType<typeof parsePemBundle>, opts: CheckOptions): C
     const ca = caFinding(cert);
     if (ca) warnings.push(ca);
   }
-  return {ok: errors.length === 0, certificates: unique.map(summarise), errors, warnings, bundle};
+  let bundle: string | undefined;
+  return {
+    ok: errors.length === 0,
+    certificates: unique.map(summarise),
+    errors,
+    warnings,
+    // Joined when first read, like each certificate's PEM: `truststore check` reports without it.
+    get bundle() {
+      return (bundle ??= unique.map((cert) => cert.pem).join(''));
+    },
+  };
 }
 
 function dropDuplicates(certificates: readonly TrustCertificate[], warnings: Finding[]): TrustCertificate[] {

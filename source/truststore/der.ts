@@ -69,9 +69,21 @@ export function contentString(node: Node, as: 'latin1' | 'utf8' | 'hex'): string
   return node.bytes.toString(as, node.contentStart, node.end);
 }
 
-/** An OBJECT IDENTIFIER in dotted form. */
+/** An OBJECT IDENTIFIER in dotted form; a certificate repeats a few OIDs many times, so each is decoded once. */
 export function oid(node: Node): string {
   const {bytes, contentStart, end} = expect(node, TAG.oid, 'an object identifier');
+  const raw = bytes.toString('latin1', contentStart, end);
+  let dotted = dottedOids.get(raw);
+  if (dotted === undefined) {
+    dotted = decodeOid(bytes, contentStart, end);
+    if (dottedOids.size < 1024) dottedOids.set(raw, dotted);
+  }
+  return dotted;
+}
+
+const dottedOids = new Map<string, string>();
+
+function decodeOid(bytes: Buffer, contentStart: number, end: number): string {
   if (end === contentStart || ((bytes[end - 1] as number) & 0x80) !== 0) throw new Error('an object identifier is malformed');
   let dotted = '';
   let value = 0;

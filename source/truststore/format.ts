@@ -2,9 +2,14 @@ import type {CertificateSummary, CheckReport, Finding, TrustCertificate} from '.
 
 /** The first 8 bytes of a fingerprint as "AB:CD:…", enough to tell certificates apart on screen. */
 export function shortFingerprint(fp: string): string {
-  const pairs = fp.replace(/[^0-9a-fA-F]/g, '').toUpperCase().match(/../g) ?? [];
-  return `${pairs.slice(0, 8).join(':')}${pairs.length > 8 ? ':…' : ''}`;
+  const digits = (HEX_ONLY.test(fp) ? fp : fp.replace(/[^0-9a-fA-F]/g, '')).toUpperCase();
+  const pairs = Math.floor(digits.length / 2);
+  let short = '';
+  for (let i = 0; i < Math.min(pairs, 8); i++) short += `${i === 0 ? '' : ':'}${digits.slice(2 * i, 2 * i + 2)}`;
+  return `${short}${pairs > 8 ? ':…' : ''}`;
 }
+
+const HEX_ONLY = /^[0-9a-fA-F]*$/;
 
 export function summarise(cert: TrustCertificate): CertificateSummary {
   return {

@@ -5,7 +5,7 @@
  *  - `key`: the form two names are compared in, as OpenSSL compares them (X509_NAME_cmp on canonical
  *    encodings): text values trimmed, inner whitespace collapsed, ASCII lowercased, string types alike.
  */
-import {children, contentString, expect, oid, TAG, type Node} from './der.js';
+import {contentString, expect, oid, readNode, TAG, type Node} from './der.js';
 
 const SHORT_NAMES: Readonly<Record<string, string>> = {
   '2.5.4.3': 'CN',
@@ -36,18 +36,28 @@ export interface ParsedName {
 }
 
 export function readName(node: Node): ParsedName {
-  const shown: string[] = [];
+  const name = expect(node, TAG.sequence, 'a name');
+  let display = '';
   const keys: string[] = [];
-  for (const rdn of children(expect(node, TAG.sequence, 'a name'))) {
-    const attributes = children(expect(rdn, TAG.set, 'a name component')).map((atv) => {
-      const [type, value] = children(expect(atv, TAG.sequence, 'a name attribute'));
+  for (let at = name.contentStart; at < name.end; ) {
+    const rdn = expect(readNode(name.bytes, at, name.end), TAG.set, 'a name component');
+    at = rdn.end;
+    let shown = '';
+    const rdnKeys: string[] = [];
+    for (let inner = rdn.contentStart; inner < rdn.end; ) {
+      const atv = expect(readNode(rdn.bytes, inner, rdn.end), TAG.sequence, 'a name attribute');
+      inner = atv.end;
+      const typeNode = atv.contentStart < atv.end ? readNode(atv.bytes, atv.contentStart, atv.end) : undefined;
+      const value = typeNode && typeNode.end < atv.end ? readNode(atv.bytes, typeNode.end, atv.end) : undefined;
       if (!value) throw new Error('a name attribute has no value');
-      return {type: oid(expect(type, TAG.oid, 'a name attribute type')), value};
-    });
-    shown.push(attributes.map(({type, value}) => `${SHORT_NAMES[type] ?? type}=${displayValue(value)}`).join('+'));
-    keys.push(attributes.map(({type, value}) => `${type}=${canonicalValue(value)}`).sort().join('+'));
+      const type = oid(expect(typeNode, TAG.oid, 'a name attribute type'));
+      shown += `${shown === '' ? '' : '+'}${SHORT_NAMES[type] ?? type}=${displayValue(value)}`;
+      rdnKeys.push(`${type}=${canonicalValue(value)}`);
+    }
+    display += display === '' ? shown : `, ${shown}`;
+    keys.push(rdnKeys.length === 1 ? (rdnKeys[0] as string) : rdnKeys.sort().join('+'));
   }
-  return {display: shown.join(', '), key: JSON.stringify(keys)};
+  return {display, key: JSON.stringify(keys)};
 }
 
 function text(value: Node): string | undefined {

@@ -31,7 +31,7 @@ function readBlock(block: PemBlock): TrustCertificate | Finding {
     const why = base64.length % 4 === 0 ? 'it holds characters that are not base64' : 'its base64 text is cut short';
     return finding('invalid-base64', formatParts({what: `${where} cannot be decoded`, why, fix: 'copy the certificate again, from its BEGIN line to its END line'}));
   }
-  const der = new Uint8Array(Buffer.from(base64, 'base64'));
+  const der = Buffer.from(base64, 'base64');
   try {
     return decodeCertificate(der);
   } catch (error) {

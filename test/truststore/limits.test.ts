@@ -65,5 +65,7 @@ describe('at most 1 MB, read as 1,000,000 bytes', () => {
     const report = checkTruststore(pem);
     expect(report.errors.map((e) => e.code)).toEqual(['too-large']);
     expect(report.errors[0]?.message).toMatch(/is 1,0\d\d,\d{3} bytes/);
+    // The size is counted without joining the bundle; it must be the size of what would be uploaded.
+    expect(report.errors[0]?.message).toContain(`is ${Buffer.byteLength(report.bundle).toLocaleString('en-US')} bytes`);
   });
 });
