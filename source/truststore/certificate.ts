@@ -177,7 +177,7 @@ function decodeUncached(der: Uint8Array, fingerprint: string): {cert: TrustCerti
     isCa,
     pathLen: isCa && pathLenNode ? smallInteger(pathLenNode) : null,
     // A self-issued certificate is a root only if its own key verifies its signature: checked when first asked,
-    // so that a whole bundle's signatures can be checked together (signature.ts, verifyAhead).
+    // so that a whole bundle's signatures can be checked together (signature.ts, SignatureScheduler).
     get selfSigned() {
       return selfIssued && signedBy(certParts, certParts);
     },

@@ -1,6 +1,6 @@
-import {partsOf, type CertificateParts} from './certificate.js';
+import {partsOf} from './certificate.js';
 import {MAX_CA_CERTIFICATES} from './rules.js';
-import {likelyIssued, signedBy, verifyAhead} from './signature.js';
+import {likelyIssued, signedBy} from './signature.js';
 import type {TrustCertificate} from './types.js';
 
 export type IssuerLookup =
@@ -37,19 +37,6 @@ export class IssuerIndex {
     return lookup;
   }
 
-  /** Every signature check issuerOf and selfSigned may ask for: each certificate with itself and its likely issuers. */
-  *signaturePairs(): Generator<readonly [CertificateParts, CertificateParts]> {
-    for (const certs of this.bySubject.values()) {
-      for (const cert of certs) {
-        const child = partsOf(cert);
-        if (child.subjectKey === child.issuerKey) yield [child, child];
-        for (const candidate of this.bySubject.get(child.issuerKey) ?? []) {
-          if (candidate.fingerprint !== cert.fingerprint && likelyIssued(child, partsOf(candidate))) yield [child, partsOf(candidate)];
-        }
-      }
-    }
-  }
-
   private lookUp(cert: TrustCertificate): IssuerLookup {
     const child = partsOf(cert);
     const candidates = (this.bySubject.get(child.issuerKey) ?? []).filter((c) => c.fingerprint !== cert.fingerprint);
@@ -57,11 +44,6 @@ export class IssuerIndex {
     const issuer = candidates.find((c) => likelyIssued(child, partsOf(c)) && signedBy(child, partsOf(c)));
     return issuer ? {kind: 'found', issuer} : {kind: 'bad-signature'};
   }
-}
-
-/** Checks all of `pool`'s signatures at once, on the thread pool, before a walk asks for them one by one. */
-export async function verifyPoolAhead(pool: readonly TrustCertificate[]): Promise<void> {
-  await verifyAhead(new IssuerIndex(pool).signaturePairs());
 }
 
 /** Subject and issuer name the same entity: a root if it is also self-signed, a damaged certificate if not. */

@@ -1,9 +1,10 @@
 import {formatParts} from '../errors.js';
-import {pemLength} from './certificate.js';
-import {checkCaPath, IssuerIndex, selfIssued, verifyPoolAhead, walkToRoot, type PathProblem} from './chain.js';
+import {partsOf, pemLength} from './certificate.js';
+import {checkCaPath, IssuerIndex, selfIssued, walkToRoot, type PathProblem} from './chain.js';
 import {finding} from './consequences.js';
 import {shortFingerprint, summarise} from './format.js';
-import {parsePemBundle} from './parse.js';
+import {parsePemBundle, parsePemBundleAsync} from './parse.js';
+import {SignatureScheduler} from './signature.js';
 import {algorithmFindings, caFinding, MAX_BUNDLE_BYTES, MAX_CA_CERTIFICATES, MAX_CERTIFICATES, validityFinding} from './rules.js';
 import type {CheckOptions, CheckReport, Finding, TrustCertificate} from './types.js';
 
@@ -17,8 +18,9 @@ export function checkTruststore(input: string | Uint8Array, opts: CheckOptions =
 
 /** checkTruststore, with the signatures checked on a second core first: the same report, sooner, for big bundles. */
 export async function checkTruststoreAsync(input: string | Uint8Array, opts: CheckOptions = {}): Promise<CheckReport> {
-  const parsed = parsePemBundle(input);
-  await verifyPoolAhead(parsed.certificates);
+  const signatures = new SignatureScheduler();
+  const parsed = await parsePemBundleAsync(input, (cert) => signatures.add(partsOf(cert)));
+  await signatures.settled();
   return judge(parsed, opts);
 }
 

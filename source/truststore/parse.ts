@@ -11,16 +11,43 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
  * Every block that is not a readable certificate becomes an error; text outside blocks is ignored, as OpenSSL does.
  */
 export function parsePemBundle(input: string | Uint8Array): {certificates: TrustCertificate[]; errors: Finding[]} {
-  const {text, binary} = decodeInput(input);
-  const {blocks, errors} = binary ? {blocks: [], errors: []} : splitPem(text);
-  if (blocks.length === 0 && errors.length === 0) return {certificates: [], errors: [noBlocks(text, binary)]};
+  const {blocks, errors} = blocksOf(input);
   const certificates: TrustCertificate[] = [];
-  for (const block of blocks) {
-    const result = readBlock(block);
-    if ('code' in result) errors.push(result);
-    else certificates.push(result);
+  for (const block of blocks) collect(readBlock(block), certificates, errors);
+  return {certificates, errors};
+}
+
+/**
+ * parsePemBundle, handing each certificate to `onCertificate` as it is read and letting other work run every few
+ * certificates: signature checks start on the thread pool while the rest of the bundle is still being read.
+ */
+export async function parsePemBundleAsync(input: string | Uint8Array, onCertificate: (cert: TrustCertificate) => void): Promise<{certificates: TrustCertificate[]; errors: Finding[]}> {
+  const {blocks, errors} = blocksOf(input);
+  const certificates: TrustCertificate[] = [];
+  for (const [i, block] of blocks.entries()) {
+    const cert = collect(readBlock(block), certificates, errors);
+    if (cert) onCertificate(cert);
+    if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
   }
   return {certificates, errors};
+}
+
+const YIELD_EVERY = 32;
+
+function blocksOf(input: string | Uint8Array): {blocks: PemBlock[]; errors: Finding[]} {
+  const {text, binary} = decodeInput(input);
+  const {blocks, errors} = binary ? {blocks: [], errors: []} : splitPem(text);
+  if (blocks.length === 0 && errors.length === 0) return {blocks, errors: [noBlocks(text, binary)]};
+  return {blocks, errors};
+}
+
+function collect(result: TrustCertificate | Finding, certificates: TrustCertificate[], errors: Finding[]): TrustCertificate | undefined {
+  if ('code' in result) {
+    errors.push(result);
+    return undefined;
+  }
+  certificates.push(result);
+  return result;
 }
 
 function readBlock(block: PemBlock): TrustCertificate | Finding {

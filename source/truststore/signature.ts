@@ -122,24 +122,47 @@ export function signedBy(child: CertificateParts, issuer: CertificateParts): boo
 }
 
 /**
- * signedBy for many pairs at once, the signature checks running on libuv's thread pool (a second core) while
- * this thread imports the next keys; afterwards signedBy answers these pairs from memory.
+ * signedBy for a whole bundle, ahead of the walk that asks for it, on libuv's thread pool (the second core): each
+ * certificate, as it is read (parsePemBundleAsync), is paired with the ones already seen, as its issuer or as
+ * theirs (names, key identifiers, key type: likelyIssued), and each pair's check is sent at once, while this thread
+ * reads on. `settled` waits for all of them; afterwards signedBy answers these pairs from memory.
  */
-export async function verifyAhead(pairs: Iterable<readonly [CertificateParts, CertificateParts]>): Promise<void> {
-  const byIssuer = new Map<CertificateParts, CertificateParts[]>();
-  for (const [child, issuer] of pairs) {
-    if (remembered(child, issuer) !== undefined) continue;
-    const list = byIssuer.get(issuer);
-    if (list) list.push(child);
-    else byIssuer.set(issuer, [child]);
+export class SignatureScheduler {
+  private readonly seen = new Set<CertificateParts>();
+  private readonly bySubject = new Map<string, CertificateParts[]>();
+  private readonly byIssuer = new Map<string, CertificateParts[]>();
+  private readonly keysReady = new Map<CertificateParts, Promise<void>>();
+  private readonly pending: Promise<void>[] = [];
+
+  add(parts: CertificateParts): void {
+    if (this.seen.has(parts)) return;
+    this.seen.add(parts);
+    if (parts.subjectKey === parts.issuerKey) this.schedule(parts, parts);
+    for (const issuer of this.bySubject.get(parts.issuerKey) ?? []) if (likelyIssued(parts, issuer)) this.schedule(parts, issuer);
+    for (const child of this.byIssuer.get(parts.subjectKey) ?? []) if (likelyIssued(child, parts)) this.schedule(child, parts);
+    push(this.bySubject, parts.subjectKey, parts);
+    push(this.byIssuer, parts.issuerKey, parts);
   }
-  const pending: Promise<unknown>[] = [];
-  // Each issuer's signatures go to the thread pool as soon as its key is in, while the next keys are imported.
-  for (const [issuer, childrenOf] of byIssuer) {
-    await importAhead(issuer);
-    for (const child of childrenOf) pending.push(verifyOnPool(child, issuer));
+
+  async settled(): Promise<void> {
+    await Promise.all(this.pending);
   }
-  await Promise.all(pending);
+
+  private schedule(child: CertificateParts, issuer: CertificateParts): void {
+    if (remembered(child, issuer) !== undefined) return;
+    let ready = this.keysReady.get(issuer);
+    if (!ready) {
+      ready = importAhead(issuer);
+      this.keysReady.set(issuer, ready);
+    }
+    this.pending.push(ready.then(() => verifyOnPool(child, issuer)));
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function verifyOnPool(child: CertificateParts, issuer: CertificateParts): Promise<void> {
