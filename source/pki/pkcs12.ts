@@ -7,9 +7,8 @@
  * pkcs8ShroudedKeyBag; then a MAC over the AuthenticatedSafe. The key and the leaf certificate carry the same
  * localKeyId (SHA-1 of the certificate) so readers pair them, and the friendlyName when one is given.
  */
-import {X509Certificate, createHash, createPrivateKey, getCiphers} from 'node:crypto';
+import {X509Certificate, createHash, createPrivateKey, getCiphers, type KeyObject} from 'node:crypto';
 import {ExternalError, UserError} from '../errors.js';
-import {keyMatchesCertificate} from './keys.js';
 import {checkPassphrase} from './passphrase.js';
 import {pemBlocks} from './pem.js';
 import {encryptPbes2, encryptSha1TripleDes, macData, type Encrypted, type MacHash} from './pkcs12-crypto.js';
@@ -71,9 +70,9 @@ function encryptedContentInfo(encrypted: Encrypted): Der {
   return sequence(objectId(OID.encryptedData), explicit(0, sequence(integer(0), encryptedContent)));
 }
 
-function privateKeyDer(privateKeyPem: string): Buffer {
+function privateKey(privateKeyPem: string): KeyObject {
   try {
-    return createPrivateKey({key: privateKeyPem, format: 'pem'}).export({type: 'pkcs8', format: 'der'});
+    return createPrivateKey({key: privateKeyPem, format: 'pem'});
   } catch {
     // Node's message is not shown: the input is a secret, and what matters is what to pass instead.
     throw new UserError({
@@ -85,8 +84,8 @@ function privateKeyDer(privateKeyPem: string): Buffer {
   }
 }
 
-/** Every certificate in the PEM text as DER; anything else in it (a key, a CSR, garbage) is refused. */
-function certificatesDer(pem: string, field: string, name: string): Buffer[] {
+/** Every certificate in the PEM text; anything else in it (a key, a CSR, garbage) is refused. */
+function parseCertificates(pem: string, field: string, name: string): X509Certificate[] {
   const blocks = pemBlocks(pem);
   const wrong = blocks.find((b) => b.label !== 'CERTIFICATE');
   if (blocks.length === 0 || wrong) {
@@ -97,14 +96,13 @@ function certificatesDer(pem: string, field: string, name: string): Buffer[] {
       field,
     });
   }
-  for (const block of blocks) {
+  return blocks.map((block) => {
     try {
-      new X509Certificate(block.der);
+      return new X509Certificate(block.der);
     } catch {
       throw new UserError({what: WHAT, why: `${name} holds a damaged certificate`, fix: 'pass the PEM text the CA issued', field});
     }
-  }
-  return blocks.map((b) => b.der);
+  });
 }
 
 function checkFriendlyName(name: string): void {
@@ -156,17 +154,21 @@ export function exportPkcs12(o: {
   friendlyName?: string;
 }): Uint8Array {
   checkInputs(o);
-  const [leaf, ...extra] = certificatesDer(o.certificatePem, 'certificatePem', 'the certificate');
-  if (!leaf || extra.length > 0) {
+  const [leafCertificate, ...extra] = parseCertificates(o.certificatePem, 'certificatePem', 'the certificate');
+  if (!leafCertificate || extra.length > 0) {
     throw new UserError({what: WHAT, why: 'the certificate text holds more than one certificate', fix: 'pass the client certificate alone and its CA certificates in the chain', field: 'certificatePem'});
   }
-  const key = privateKeyDer(o.privateKeyPem);
-  if (!keyMatchesCertificate(o.privateKeyPem, o.certificatePem)) {
+  const keyObject = privateKey(o.privateKeyPem);
+  // Compared with the objects already parsed (OpenSSL's X509_check_private_key) rather than by parsing the PEM
+  // texts again and exporting both public keys, as keyMatchesCertificate does.
+  if (keyObject.asymmetricKeyType !== leafCertificate.publicKey.asymmetricKeyType || !leafCertificate.checkPrivateKey(keyObject)) {
     throw new UserError({what: WHAT, why: 'the private key does not belong to the certificate', fix: 'pass the key the certificate was issued for', field: 'privateKeyPem'});
   }
+  const key = keyObject.export({type: 'pkcs8', format: 'der'});
+  const leaf = leafCertificate.raw;
   // The leaf again or a CA given twice would only make readers import duplicates.
   const seen = new Set([leaf.toString('hex')]);
-  const chain = (o.chainPems ?? []).flatMap((pem, i) => certificatesDer(pem, 'chainPems', `chain entry ${i + 1}`));
+  const chain = (o.chainPems ?? []).flatMap((pem, i) => parseCertificates(pem, 'chainPems', `chain entry ${i + 1}`).map((c) => c.raw));
   const cas = chain.filter((der) => !seen.has(der.toString('hex')) && seen.add(der.toString('hex')));
 
   const scheme = SCHEMES[o.profile];
