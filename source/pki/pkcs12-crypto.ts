@@ -2,10 +2,10 @@
  * The password-based cryptography of PKCS#12. Every cipher, hash, HMAC and PBKDF2 is node:crypto's (OpenSSL);
  * the parameter structures are @peculiar/asn1-schema classes (pkcs12-asn1.ts). What is ours:
  *  - the RFC 7292 appendix B key derivation, which the MAC needs in both profiles and the compatible profile's
- *    pbeWithSHAAnd3-KeyTripleDES-CBC needs for its key and IV. Node does not expose OpenSSL's PKCS12_key_gen, and
- *    no maintained JavaScript library does it for every key type and both hashes: pkijs has it for the MAC only
- *    and writes PBES2 bags only (asynchronously, through WebCrypto); node-forge hard-codes a SHA-1 MAC and
- *    handles RSA keys only;
+ *    pbeWithSHAAnd3-KeyTripleDES-CBC needs for its key and IV. Node does not expose OpenSSL's PKCS12_key_gen; pkijs
+ *    has the KDF inside its MAC code only (asynchronous, through WebCrypto) and writes PBES2 bags only; node-forge
+ *    exposes it (pkcs12.generateKey) over its own pure-JavaScript hashes, which would be a new dependency for the
+ *    ~30 lines below, which use node:crypto's hashes;
  *  - the order of the node:crypto calls for PBES2 (RFC 8018: PBKDF2-HMAC-SHA256, then AES-256-CBC).
  * Every function returns the AlgorithmIdentifier with the ciphertext, so a file always names what it used.
  */
