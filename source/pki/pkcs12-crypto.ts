@@ -1,10 +1,21 @@
 /**
- * The password-based cryptography of PKCS#12: the RFC 7292 appendix B key derivation (for the MAC and the
- * legacy 3DES scheme), PBES2 (RFC 8018) with PBKDF2-HMAC-SHA256 and AES-256-CBC, and the integrity MAC.
+ * The password-based cryptography of PKCS#12. Every cipher, hash, HMAC and PBKDF2 is node:crypto's (OpenSSL);
+ * the parameter structures are @peculiar/asn1-schema classes (pkcs12-asn1.ts). What is ours:
+ *  - the RFC 7292 appendix B key derivation, which the MAC needs in both profiles and the compatible profile's
+ *    pbeWithSHAAnd3-KeyTripleDES-CBC needs for its key and IV. Node does not expose OpenSSL's PKCS12_key_gen; pkijs
+ *    has the KDF inside its MAC code only (asynchronous, through WebCrypto) and writes PBES2 bags only; node-forge
+ *    exposes it (pkcs12.generateKey) over its own pure-JavaScript hashes, which would be a new dependency for the
+ *    ~30 lines below, which use node:crypto's hashes;
+ *  - the order of the node:crypto calls for PBES2 (RFC 8018: PBKDF2-HMAC-SHA256, then AES-256-CBC).
  * Every function returns the AlgorithmIdentifier with the ciphertext, so a file always names what it used.
  */
+import {DigestInfo} from '@peculiar/asn1-rsa';
+import {MacData} from '@peculiar/asn1-pfx';
+import {OctetString} from '@peculiar/asn1-schema';
 import {createCipheriv, createHash, createHmac, hash as oneShotHash, pbkdf2Sync, randomBytes} from 'node:crypto';
-import {algorithm, integer, nullValue, octetString, sequence, type Der} from './pkcs12-der.js';
+import {Pbes2Params, Pbkdf2Params, Pkcs12AlgorithmIdentifier, Pkcs12PbeParams, type AnyValue} from './pkcs12-asn1.js';
+
+const algorithm = (oid: string, parameters: AnyValue): Pkcs12AlgorithmIdentifier => new Pkcs12AlgorithmIdentifier(oid, parameters);
 
 export const OID = {
   pbes2: '1.2.840.113549.1.5.13',
@@ -40,9 +51,12 @@ export function pkcs12Kdf(hash: MacHash, password: Buffer, salt: Buffer, id: 1 |
   const input = Buffer.concat([fillBlocks(salt, v), fillBlocks(password, v)]);
   const out: Buffer[] = [];
   for (let produced = 0; produced < length; ) {
-    let a = createHash(hash).update(diversifier).update(input).digest();
-    // crypto.hash (Node 20.12+) skips the Hash object: about twice as fast for these thousands of tiny digests.
-    for (let round = 1; round < iterations; round++) a = oneShotHash(hash, a, 'buffer');
+    const a = createHash(hash).update(diversifier).update(input).digest();
+    // These thousands of tiny digests are most of an export's time. crypto.hash (Node 20.12+) skips the Hash object;
+    // asking it for a 'binary' (latin1: bytes 0-255 to characters and back, one to one) string, written back into
+    // the same Buffer, skips allocating a Buffer per digest: about twice as fast as crypto.hash returning a Buffer,
+    // three times createHash (SHA-1 and SHA-256 alike, Node 20).
+    for (let round = 1; round < iterations; round++) a.write(oneShotHash(hash, a, 'binary'), 'binary');
     out.push(a);
     produced += a.length;
     if (produced >= length) break;
@@ -62,7 +76,7 @@ export function pkcs12Kdf(hash: MacHash, password: Buffer, salt: Buffer, id: 1 |
 
 export interface Encrypted {
   /** AlgorithmIdentifier of the encryption scheme, with its salt, iterations and IV. */
-  readonly algorithm: Der;
+  readonly algorithm: Pkcs12AlgorithmIdentifier;
   readonly ciphertext: Buffer;
 }
 
@@ -77,9 +91,9 @@ export function encryptPbes2(plaintext: Buffer, passphrase: string, iterations: 
   const iv = randomBytes(16);
   const key = pbkdf2Sync(Buffer.from(passphrase, 'utf8'), salt, iterations, 32, 'sha256');
   // keyLength is left out: AES-256 fixes it, and OpenSSL leaves it out too.
-  const kdf = algorithm(OID.pbkdf2, sequence(octetString(salt), integer(iterations), algorithm(OID.hmacWithSha256, nullValue())));
-  const scheme = algorithm(OID.aes256Cbc, octetString(iv));
-  return {algorithm: algorithm(OID.pbes2, sequence(kdf, scheme)), ciphertext: encrypt('aes-256-cbc', key, iv, plaintext)};
+  const kdf = algorithm(OID.pbkdf2, new Pbkdf2Params(new OctetString(salt), iterations, algorithm(OID.hmacWithSha256, null)));
+  const scheme = algorithm(OID.aes256Cbc, new OctetString(iv));
+  return {algorithm: algorithm(OID.pbes2, new Pbes2Params(kdf, scheme)), ciphertext: encrypt('aes-256-cbc', key, iv, plaintext)};
 }
 
 /** pbeWithSHAAnd3-KeyTripleDES-CBC (RFC 7292 appendix C): key and IV both from the B.2 KDF with SHA-1. */
@@ -88,19 +102,18 @@ export function encryptSha1TripleDes(plaintext: Buffer, passphrase: string, iter
   const password = bmpPassword(passphrase);
   const key = pkcs12Kdf('sha1', password, salt, 1, iterations, 24);
   const iv = pkcs12Kdf('sha1', password, salt, 2, iterations, 8);
-  const params = sequence(octetString(salt), integer(iterations));
   return {
-    algorithm: algorithm(OID.pbeWithShaAnd3KeyTripleDesCbc, params),
+    algorithm: algorithm(OID.pbeWithShaAnd3KeyTripleDesCbc, new Pkcs12PbeParams(new OctetString(salt), iterations)),
     ciphertext: encrypt('des-ede3-cbc', key, iv, plaintext),
   };
 }
 
 /** MacData: an HMAC over the AuthenticatedSafe's bytes, keyed by the B.2 KDF (id 3) with the same hash. */
-export function macData(hash: MacHash, authSafe: Buffer, passphrase: string, iterations: number, saltLength: number): Der {
+export function macData(hash: MacHash, authSafe: Uint8Array, passphrase: string, iterations: number, saltLength: number): MacData {
   const salt = randomBytes(saltLength);
   const size = hash === 'sha1' ? 20 : 32;
   const key = pkcs12Kdf(hash, bmpPassword(passphrase), salt, 3, iterations, size);
   const digest = createHmac(hash, key).update(authSafe).digest();
-  const digestInfo = sequence(algorithm(hash === 'sha1' ? OID.sha1 : OID.sha256, nullValue()), octetString(digest));
-  return sequence(digestInfo, octetString(salt), integer(iterations));
+  const digestAlgorithm = algorithm(hash === 'sha1' ? OID.sha1 : OID.sha256, null);
+  return new MacData({mac: new DigestInfo({digestAlgorithm, digest: new OctetString(digest)}), macSalt: new OctetString(salt), iterations});
 }

@@ -6,14 +6,30 @@
  * (1) an encryptedData ContentInfo with the certificate bags and (2) a data ContentInfo with one
  * pkcs8ShroudedKeyBag; then a MAC over the AuthenticatedSafe. The key and the leaf certificate carry the same
  * localKeyId (SHA-1 of the certificate) so readers pair them, and the friendlyName when one is given.
+ *
+ * Whose is what:
+ *  - the structures (PFX, AuthenticatedSafe, SafeContents, SafeBag, CertBag, PKCS8ShroudedKeyBag, MacData,
+ *    PKCS#12 attributes, CMS ContentInfo and EncryptedContentInfo) are @peculiar/asn1-pfx's and its siblings'
+ *    (the ones @peculiar/x509 already brings), written by @peculiar/asn1-schema: see pkcs12-asn1.ts for the one
+ *    converter swapped there for speed, and the few structures no package declares;
+ *  - ciphers, hashes, HMAC and PBKDF2 are node:crypto's;
+ *  - ours (pkcs12-crypto.ts): the RFC 7292 appendix B key derivation (the MAC key in both profiles, the compatible
+ *    profile's 3DES key and IV), which neither Node nor a maintained library offers for every key type, and the
+ *    choice of algorithms, salts and iteration counts below.
+ * pkijs was not used for the modern profile: it cannot write the compatible one (so there would be two builders),
+ * it works through asynchronous WebCrypto while this export is synchronous, and it would add a dependency tree for
+ * what node:crypto does in three calls.
  */
-import {X509Certificate, createHash, createPrivateKey, getCiphers} from 'node:crypto';
+import {EncryptedContent, EncryptedContentInfo} from '@peculiar/asn1-cms';
+import {AuthenticatedSafe, PFX, PKCS8ShroudedKeyBag, SafeContents, id_certBag, id_pkcs8ShroudedKeyBag, id_x509Certificate} from '@peculiar/asn1-pfx';
+import {FriendlyName, id_pkcs9_at_friendlyName, id_pkcs9_at_localKeyId} from '@peculiar/asn1-pkcs9';
+import {AsnConvert, OctetString} from '@peculiar/asn1-schema';
+import {X509Certificate, createHash, createPrivateKey, getCiphers, type KeyObject} from 'node:crypto';
 import {ExternalError, UserError} from '../errors.js';
-import {keyMatchesCertificate} from './keys.js';
 import {checkPassphrase} from './passphrase.js';
 import {pemBlocks} from './pem.js';
+import {EncryptedData, Pkcs12Attribute, Pkcs12CertBag, Pkcs12ContentInfo, Pkcs12SafeBag} from './pkcs12-asn1.js';
 import {encryptPbes2, encryptSha1TripleDes, macData, type Encrypted, type MacHash} from './pkcs12-crypto.js';
-import {bmpString, explicit, implicitOctets, integer, objectId, octetString, sequence, setOf, type Der} from './pkcs12-der.js';
 
 export type Pkcs12Profile = 'modern' | 'compatible';
 
@@ -45,35 +61,28 @@ const SCHEMES: Record<Pkcs12Profile, Scheme> = {
 const OID = {
   data: '1.2.840.113549.1.7.1',
   encryptedData: '1.2.840.113549.1.7.6',
-  keyBag: '1.2.840.113549.1.12.10.1.2', // pkcs8ShroudedKeyBag
-  certBag: '1.2.840.113549.1.12.10.1.3',
-  x509Certificate: '1.2.840.113549.1.9.22.1',
-  friendlyName: '1.2.840.113549.1.9.20',
-  localKeyId: '1.2.840.113549.1.9.21',
 } as const;
 
 const WHAT = 'failed to export the PKCS#12 file';
 
-function attribute(oid: string, value: Der): Der {
-  return sequence(objectId(oid), setOf(value));
+const der = (value: object): ArrayBuffer => AsnConvert.serialize(value);
+
+function dataContentInfo(content: ArrayBuffer): Pkcs12ContentInfo {
+  return new Pkcs12ContentInfo(OID.data, new OctetString(content));
 }
 
-function safeBag(oid: string, value: Der, attributes: Der[]): Der {
-  return attributes.length > 0 ? sequence(objectId(oid), explicit(0, value), setOf(...attributes)) : sequence(objectId(oid), explicit(0, value));
+function encryptedContentInfo(encrypted: Encrypted): Pkcs12ContentInfo {
+  const info = new EncryptedContentInfo({
+    contentType: OID.data,
+    contentEncryptionAlgorithm: encrypted.algorithm,
+    encryptedContent: new EncryptedContent({value: new OctetString(encrypted.ciphertext)}),
+  });
+  return new Pkcs12ContentInfo(OID.encryptedData, new EncryptedData(info));
 }
 
-function dataContentInfo(content: Der): Der {
-  return sequence(objectId(OID.data), explicit(0, octetString(content)));
-}
-
-function encryptedContentInfo(encrypted: Encrypted): Der {
-  const encryptedContent = sequence(objectId(OID.data), encrypted.algorithm, implicitOctets(0, encrypted.ciphertext));
-  return sequence(objectId(OID.encryptedData), explicit(0, sequence(integer(0), encryptedContent)));
-}
-
-function privateKeyDer(privateKeyPem: string): Buffer {
+function privateKey(privateKeyPem: string): KeyObject {
   try {
-    return createPrivateKey({key: privateKeyPem, format: 'pem'}).export({type: 'pkcs8', format: 'der'});
+    return createPrivateKey({key: privateKeyPem, format: 'pem'});
   } catch {
     // Node's message is not shown: the input is a secret, and what matters is what to pass instead.
     throw new UserError({
@@ -85,8 +94,8 @@ function privateKeyDer(privateKeyPem: string): Buffer {
   }
 }
 
-/** Every certificate in the PEM text as DER; anything else in it (a key, a CSR, garbage) is refused. */
-function certificatesDer(pem: string, field: string, name: string): Buffer[] {
+/** Every certificate in the PEM text; anything else in it (a key, a CSR, garbage) is refused. */
+function parseCertificates(pem: string, field: string, name: string): X509Certificate[] {
   const blocks = pemBlocks(pem);
   const wrong = blocks.find((b) => b.label !== 'CERTIFICATE');
   if (blocks.length === 0 || wrong) {
@@ -97,14 +106,13 @@ function certificatesDer(pem: string, field: string, name: string): Buffer[] {
       field,
     });
   }
-  for (const block of blocks) {
+  return blocks.map((block) => {
     try {
-      new X509Certificate(block.der);
+      return new X509Certificate(block.der);
     } catch {
       throw new UserError({what: WHAT, why: `${name} holds a damaged certificate`, fix: 'pass the PEM text the CA issued', field});
     }
-  }
-  return blocks.map((b) => b.der);
+  });
 }
 
 function checkFriendlyName(name: string): void {
@@ -156,31 +164,41 @@ export function exportPkcs12(o: {
   friendlyName?: string;
 }): Uint8Array {
   checkInputs(o);
-  const [leaf, ...extra] = certificatesDer(o.certificatePem, 'certificatePem', 'the certificate');
-  if (!leaf || extra.length > 0) {
+  const [leafCertificate, ...extra] = parseCertificates(o.certificatePem, 'certificatePem', 'the certificate');
+  if (!leafCertificate || extra.length > 0) {
     throw new UserError({what: WHAT, why: 'the certificate text holds more than one certificate', fix: 'pass the client certificate alone and its CA certificates in the chain', field: 'certificatePem'});
   }
-  const key = privateKeyDer(o.privateKeyPem);
-  if (!keyMatchesCertificate(o.privateKeyPem, o.certificatePem)) {
+  const keyObject = privateKey(o.privateKeyPem);
+  // Compared with the objects already parsed (OpenSSL's X509_check_private_key) rather than by parsing the PEM
+  // texts again and exporting both public keys, as keyMatchesCertificate does.
+  if (keyObject.asymmetricKeyType !== leafCertificate.publicKey.asymmetricKeyType || !leafCertificate.checkPrivateKey(keyObject)) {
     throw new UserError({what: WHAT, why: 'the private key does not belong to the certificate', fix: 'pass the key the certificate was issued for', field: 'privateKeyPem'});
   }
+  const key = keyObject.export({type: 'pkcs8', format: 'der'});
+  const leaf = leafCertificate.raw;
   // The leaf again or a CA given twice would only make readers import duplicates.
   const seen = new Set([leaf.toString('hex')]);
-  const chain = (o.chainPems ?? []).flatMap((pem, i) => certificatesDer(pem, 'chainPems', `chain entry ${i + 1}`));
+  const chain = (o.chainPems ?? []).flatMap((pem, i) => parseCertificates(pem, 'chainPems', `chain entry ${i + 1}`).map((c) => c.raw));
   const cas = chain.filter((der) => !seen.has(der.toString('hex')) && seen.add(der.toString('hex')));
 
   const scheme = SCHEMES[o.profile];
-  const leafAttributes = [attribute(OID.localKeyId, octetString(createHash('sha1').update(leaf).digest()))];
-  if (o.friendlyName !== undefined) leafAttributes.push(attribute(OID.friendlyName, bmpString(o.friendlyName)));
+  const leafAttributes = [new Pkcs12Attribute(id_pkcs9_at_localKeyId, [new OctetString(createHash('sha1').update(leaf).digest())])];
+  if (o.friendlyName !== undefined) leafAttributes.push(new Pkcs12Attribute(id_pkcs9_at_friendlyName, [new FriendlyName(o.friendlyName)]));
+  // DER orders a SET OF by the members' encodings (X.690 11.6); asn1-schema writes them in the order given.
+  const attributes = leafAttributes.map((attribute) => ({attribute, der: Buffer.from(der(attribute))})).sort((x, y) => Buffer.compare(x.der, y.der)).map((x) => x.attribute);
 
-  const certBag = (der: Buffer, attributes: Der[]): Der =>
-    safeBag(OID.certBag, sequence(objectId(OID.x509Certificate), explicit(0, octetString(der))), attributes);
-  const certificates = sequence(certBag(leaf, leafAttributes), ...cas.map((der) => certBag(der, [])));
+  const certBag = (cert: Buffer, bagAttributes?: Pkcs12Attribute[]): Pkcs12SafeBag =>
+    new Pkcs12SafeBag(id_certBag, new Pkcs12CertBag(id_x509Certificate, new OctetString(cert)), bagAttributes);
+  const certificates = Buffer.from(der(new SafeContents([certBag(leaf, attributes), ...cas.map((cert) => certBag(cert))])));
 
   const shrouded = scheme.encrypt(key, o.passphrase);
-  const keyBag = safeBag(OID.keyBag, sequence(shrouded.algorithm, octetString(shrouded.ciphertext)), leafAttributes);
+  const keyBag = new Pkcs12SafeBag(
+    id_pkcs8ShroudedKeyBag,
+    new PKCS8ShroudedKeyBag({encryptionAlgorithm: shrouded.algorithm, encryptedData: new OctetString(shrouded.ciphertext)}),
+    attributes,
+  );
 
-  const authSafe = sequence(encryptedContentInfo(scheme.encrypt(certificates, o.passphrase)), dataContentInfo(sequence(keyBag)));
-  const mac = macData(scheme.macHash, authSafe, o.passphrase, scheme.macIterations, scheme.saltLength);
-  return sequence(integer(3), dataContentInfo(authSafe), mac);
+  const authSafe = der(new AuthenticatedSafe([encryptedContentInfo(scheme.encrypt(certificates, o.passphrase)), dataContentInfo(der(new SafeContents([keyBag])))]));
+  const mac = macData(scheme.macHash, new Uint8Array(authSafe), o.passphrase, scheme.macIterations, scheme.saltLength);
+  return new Uint8Array(der(new PFX({version: 3, authSafe: dataContentInfo(authSafe), macData: mac})));
 }
