@@ -1,5 +1,5 @@
 /**
- * Reading DER: the mirror of pkcs12-der.ts, just enough to walk PKCS#8 and PKCS#12 structures (tag, length,
+ * Reading DER, just enough to walk PKCS#8 and PKCS#12 structures (tag, length,
  * value, children, OIDs, small integers). Throws on anything cut short, so damaged files fail loudly.
  */
 
