@@ -69,6 +69,21 @@ export async function requestFor(ctx: BackendContext, secrets: Secrets, endpoint
   return {...base, key: abs(client.key), cert: abs(client.certificate), passphrase: pass.value, passDisplay: pass.display};
 }
 
+/**
+ * What the checks need besides the endpoint, made or found ahead: the outsider's certificate, each client's
+ * passphrase, curl's capabilities. A connect step does this while its endpoint starts; requestFor then finds
+ * it all (each is idempotent, and the passphrases are cached).
+ */
+export async function prepareChecks(ctx: BackendContext, secrets: Secrets, specs: readonly CheckSpec[]): Promise<void> {
+  await Promise.all([
+    detectCurl(),
+    ...specs.map(async (spec) => {
+      if (spec.kind === 'outsider') await ensureOutsider(ctx);
+      else if (spec.kind === 'client' && ctx.state().clients[spec.name]?.key) await secrets.passphrase(ctx, spec.name, {create: false});
+    }),
+  ]);
+}
+
 /** The local gateway is on 127.0.0.1 (reached through --resolve): a user's proxy must not be asked for it. */
 function proxyBypass(endpoint: EndpointHandle): NodeJS.ProcessEnv | undefined {
   if (!endpoint.resolve) return undefined;
