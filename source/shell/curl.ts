@@ -189,13 +189,14 @@ async function hasCurlrc(env: NodeJS.ProcessEnv): Promise<boolean> {
  * curl reuses a connection (and a TLS session) only for the same client certificate file, so a transfer never
  * rides on another's credentials: requests that name the same certificate with a different key or passphrase
  * are not batched; no TLS session ids are kept either. Falls back to one curl per request (side by side) then,
- * when the curl is older than 7.75, or when a ~/.curlrc exists (curl applies it to a process's first transfer
- * only, and a person's separate curls would each get it). Results come back in the order of the requests.
+ * when the curl is older than 7.75, when a request goes to a remote host (see toLoopback), or when a ~/.curlrc
+ * exists (curl applies it to a process's first transfer only, and a person's separate curls would each get it).
+ * Results come back in the order of the requests.
  */
 export async function runCurlBatch(reqs: readonly CurlRequest[], opts: CurlRunOptions = {}): Promise<CurlResult[]> {
   const info = await detectCurl({curlPath: opts.curlPath});
   for (const req of reqs) requireCapabilities(info, req);
-  if (reqs.length < 2 || !canBatch(info.version) || !credentialsApart(reqs) || (await hasCurlrc({...process.env, ...opts.env}))) {
+  if (reqs.length < 2 || !reqs.every(toLoopback) || !canBatch(info.version) || !credentialsApart(reqs) || (await hasCurlrc({...process.env, ...opts.env}))) {
     return Promise.all(reqs.map((req) => runCurl(req, opts)));
   }
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -226,6 +227,16 @@ export async function runCurlBatch(reqs: readonly CurlRequest[], opts: CurlRunOp
     }
     return curlResult(req, {body: body.text, httpStatus: Number.parseInt(body.value, 10) || 0, stderr: err.text, exitCode: Number.parseInt(err.value, 10) || 0, timedOut: false, timeoutMs});
   });
+}
+
+/**
+ * Reached through --resolve on a loopback address (the local gateway): an answer comes at once or the connection
+ * is refused. Requests to a remote host stay in separate processes, side by side, so that if several hang their
+ * timeouts run at the same time rather than one after another.
+ */
+function toLoopback(req: CurlRequest): boolean {
+  const address = req.resolve?.split(':').slice(2).join(':') ?? '';
+  return address.startsWith('127.') || address === '::1' || address === '[::1]';
 }
 
 /** True unless two requests present the same certificate file with a different key or passphrase (curl could reuse the connection). */

@@ -220,6 +220,13 @@ describe('runCurlBatch: several checks in one curl process', () => {
     }
   });
 
+  test('requests to a remote host get one curl each, side by side (their timeouts overlap)', async () => {
+    const fake = await fakeCurl('curl 8.4.0 (x86_64-pc-linux-gnu) libcurl/8.4.0 OpenSSL/3.1.4');
+    const remote = {...client1(), resolve: undefined, url: 'https://api.example.com/hoge/auth'};
+    await runCurlBatch([remote, {...base, resolve: undefined, url: 'https://api.example.com/hoge/auth'}], {curlPath: fake.path});
+    expect(await fake.argv()).toContain('--url\nhttps://api.example.com/hoge/auth\n');
+  });
+
   test('the passphrases go to curl on stdin, never in its arguments; an old curl gets one process per request', async () => {
     const fake = await fakeCurl('curl 7.74.0 (x86_64-pc-linux-gnu) libcurl/7.74.0 OpenSSL/1.1.1w');
     const results = await runCurlBatch([client1(), client1()], {curlPath: fake.path});
