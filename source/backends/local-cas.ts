@@ -8,7 +8,7 @@ import {createPublicKey} from 'node:crypto';
 import {access, readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {UserError} from '../errors.js';
-import {type KeyMaterial, clampNotAfter, createRootCa, encryptPrivateKey, issueCaCertificate, issueClientCertificate, parseCertificate} from '../pki/index.js';
+import {type KeyMaterial, clampNotAfter, createRootCa, encryptPrivateKey, issueCaCertificate, issueClientCertificate, notAfterOf} from '../pki/index.js';
 import type {CaInput, CaRecord, ClientInput, ClientRecord, KeyAlgorithm} from '../state/schema.js';
 import {writePublicFile, writeSecretFile} from '../util/fs.js';
 import {pathLenFor} from '../wizard/inputs.js';
@@ -86,9 +86,8 @@ export async function loadLocalIssuer(ctx: BackendContext, name: string): Promis
     readFile(abs(record.key), 'utf8'),
     readFile(abs(record.chain ?? record.certificate), 'utf8'),
   ]);
-  const info = parseCertificate(certificatePem);
   const key = keyFromPrivate(ctx.state().inputs.keyAlgorithm, privateKeyPem);
-  return {issuer: {certificatePem, key}, notAfter: info.notAfter, chainPem};
+  return {issuer: {certificatePem, key}, notAfter: notAfterOf(certificatePem), chainPem};
 }
 
 /** Creates (or reuses) a client certificate signed here; its key is written encrypted (PKCS#8) with the passphrase. */

@@ -6,7 +6,7 @@ export type {Issuer} from './sign.js';
 export {createCsr} from './csr.js';
 export {encryptPrivateKey, decryptPrivateKey, checkPassphrase, generatePassphrase, PASSPHRASE_MIN, PASSPHRASE_MAX} from './passphrase.js';
 export {clampNotAfter, CLOCK_SKEW_MS} from './validity.js';
-export {parseCertificate} from './inspect.js';
+export {notAfterOf, parseCertificate} from './inspect.js';
 export type {IssuedCertificate, CertificateInfo} from './inspect.js';
 export {pemBlocks, sha256Hex} from './pem.js';
 export type {PemBlock} from './pem.js';

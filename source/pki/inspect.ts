@@ -69,6 +69,11 @@ export function readCertificate(pem: string, what = 'the certificate'): x509.X50
   }
 }
 
+/** When a certificate ends; no more parsing than that (the parse is cached by PEM, and signing reuses it). */
+export function notAfterOf(pem: string): Date {
+  return readCertificate(pem).notAfter;
+}
+
 export function summarize(cert: x509.X509Certificate): IssuedCertificate {
   return {
     pem: derToPem(cert.rawData, 'CERTIFICATE'),

@@ -192,8 +192,18 @@ export function publicKeyDer(publicKeyPem: string): Buffer {
   return readPublicKey(publicKeyPem).export({type: 'spki', format: 'der'});
 }
 
+const matches = new Map<string, boolean>();
+
 /** True when the private key belongs to the public key or certificate (PEM): the check curl's --key --cert makes. */
 export function keyMatchesCertificate(privateKeyPem: string, certificateOrPublicKeyPem: string): boolean {
+  // Issuing checks the same CA key against the same certificate for every certificate it signs.
+  const id = `${privateKeyPem}\0${certificateOrPublicKeyPem}`;
+  const known = matches.get(id);
+  if (known !== undefined) return known;
+  return remember(matches, id, keyMatches(privateKeyPem, certificateOrPublicKeyPem));
+}
+
+function keyMatches(privateKeyPem: string, certificateOrPublicKeyPem: string): boolean {
   const fromPrivate = createPublicKey(readPrivateKey(privateKeyPem)).export({type: 'spki', format: 'der'});
   let other: Buffer;
   try {

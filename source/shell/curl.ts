@@ -123,11 +123,7 @@ export async function runCurl(req: CurlRequest, opts: CurlRunOptions = {}): Prom
   if (req.cacert) args.push('--cacert', req.cacert);
   // With a key, always give curl a passphrase (empty for a plain key): otherwise OpenSSL would prompt on the terminal.
   // A PKCS#12 file goes in the same stdin config, so its passphrase does not show in the process list either.
-  const config = req.p12
-    ? `cert = ${curlConfigQuote(`${req.p12.replace(/:/g, '\\:')}:${req.passphrase ?? ''}`)}\ncert-type = "P12"\n`
-    : req.key
-      ? `pass = ${curlConfigQuote(req.passphrase ?? '')}\n`
-      : '';
+  const config = secretConfig(req);
   if (config) args.push('--config', '-');
   args.push('--url', req.url);
 
@@ -140,21 +136,131 @@ export async function runCurl(req: CurlRequest, opts: CurlRunOptions = {}): Prom
   });
   if (result.canceled) throw new CancelledError('the curl check was cancelled');
   if (result.spawnError === 'ENOENT') throw curlNotFound(info.path);
+  const mark = result.stdout.lastIndexOf(STATUS_MARK);
+  const httpStatus = mark >= 0 ? Number.parseInt(result.stdout.slice(mark + STATUS_MARK.length), 10) || 0 : 0;
+  const body = mark >= 0 ? result.stdout.slice(0, mark) : result.stdout;
+  return curlResult(req, {body, httpStatus, stderr: result.stderr, exitCode: result.timedOut ? 28 : (result.exitCode ?? 1), timedOut: result.timedOut, timeoutMs});
+}
 
+/** The stdin config lines that carry a request's secrets: the key passphrase, or the PKCS#12 file with its passphrase. */
+function secretConfig(req: CurlRequest): string {
+  if (req.p12) return `cert = ${curlConfigQuote(`${req.p12.replace(/:/g, '\\:')}:${req.passphrase ?? ''}`)}\ncert-type = "P12"\n`;
+  return req.key ? `pass = ${curlConfigQuote(req.passphrase ?? '')}\n` : '';
+}
+
+/** One request's outcome from what curl printed for it; nothing secret survives the scrubber. */
+function curlResult(req: CurlRequest, o: {body: string; httpStatus: number; stderr: string; exitCode: number; timedOut: boolean; timeoutMs: number}): CurlResult {
   const scrub = secretScrubber(req.passphrase);
-  const stdout = result.stdout;
-  const stderr = scrub(result.stderr);
-  const mark = stdout.lastIndexOf(STATUS_MARK);
-  const body = scrub(mark >= 0 ? stdout.slice(0, mark) : stdout);
-  const httpStatus = mark >= 0 ? Number.parseInt(stdout.slice(mark + STATUS_MARK.length), 10) || 0 : 0;
-  const exitCode = result.timedOut ? 28 : (result.exitCode ?? 1);
-  const out: CurlResult = {httpStatus, exitCode, body, keyLines: keyLines(stderr)};
-  if (result.timedOut) {
-    out.reason = `curl did not finish within ${Math.round(timeoutMs / 1000)}s and was stopped`;
-  } else if (exitCode !== 0) {
-    out.reason = scrub(explainFailure(exitCode, curlErrorLine(stderr), {key: req.key, timeoutMs}));
+  const stderr = scrub(o.stderr);
+  const out: CurlResult = {httpStatus: o.httpStatus, exitCode: o.exitCode, body: scrub(o.body), keyLines: keyLines(stderr)};
+  if (o.timedOut) {
+    out.reason = `curl did not finish within ${Math.round(o.timeoutMs / 1000)}s and was stopped`;
+  } else if (o.exitCode !== 0) {
+    out.reason = scrub(explainFailure(o.exitCode, curlErrorLine(stderr), {key: req.key, timeoutMs: o.timeoutMs}));
   }
   return out;
+}
+
+// Markers that cut one curl's output into its transfers (stdout: body then status; stderr: -v lines then exit code).
+const BATCH_STATUS = '\n@@mtls-wizard-status:';
+const BATCH_END = '\n@@mtls-wizard-end:';
+const BATCH_STATUS_RE = /\n@@mtls-wizard-status:(\d*)\n/g;
+const BATCH_END_RE = /\n@@mtls-wizard-end:(\d*)\n/g;
+
+/** curl's per-transfer %{exitcode} in --write-out (and %{stderr}, 7.63) came in 7.75.0. */
+function canBatch(version: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map((n) => Number.parseInt(n, 10));
+  return major > 7 || (major === 7 && minor >= 75);
+}
+
+/** The curl config files curl reads on its own; they apply to the first transfer of a process only. */
+async function hasCurlrc(env: NodeJS.ProcessEnv): Promise<boolean> {
+  const names = process.platform === 'win32' ? ['.curlrc', '_curlrc'] : ['.curlrc'];
+  const dirs = [env['CURL_HOME'], env['XDG_CONFIG_HOME'], env['HOME'], env['HOME'] && path.join(env['HOME'], '.config'), env['APPDATA'], env['USERPROFILE']].filter((d): d is string => Boolean(d));
+  const files = [...dirs.flatMap((dir) => names.map((name) => path.join(dir, name))), ...[env['XDG_CONFIG_HOME'], env['HOME'] && path.join(env['HOME'], '.config')].filter((d): d is string => Boolean(d)).map((dir) => path.join(dir, 'curlrc'))];
+  const found = await Promise.all(files.map((file) => access(file).then(() => true, () => false)));
+  return found.includes(true);
+}
+
+/**
+ * Several requests, each as its own transfer with its own key or none, run one after another by one curl
+ * process (`--next` in a config on stdin), so the checks cost one process start instead of one each. Each
+ * transfer's body, status, -v lines and exit code are told apart by markers that --write-out prints after it.
+ * curl reuses a connection (and a TLS session) only for the same client certificate file, so a transfer never
+ * rides on another's credentials: requests that name the same certificate with a different key or passphrase
+ * are not batched; no TLS session ids are kept either. Falls back to one curl per request (side by side) then,
+ * when the curl is older than 7.75, when a request goes to a remote host (see toLoopback), or when a ~/.curlrc
+ * exists (curl applies it to a process's first transfer only, and a person's separate curls would each get it).
+ * Results come back in the order of the requests.
+ */
+export async function runCurlBatch(reqs: readonly CurlRequest[], opts: CurlRunOptions = {}): Promise<CurlResult[]> {
+  const info = await detectCurl({curlPath: opts.curlPath});
+  for (const req of reqs) requireCapabilities(info, req);
+  if (reqs.length < 2 || !reqs.every(toLoopback) || !canBatch(info.version) || !credentialsApart(reqs) || (await hasCurlrc({...process.env, ...opts.env}))) {
+    return Promise.all(reqs.map((req) => runCurl(req, opts)));
+  }
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const seconds = String(Math.max(1, Math.ceil(timeoutMs / 1000)));
+  const q = curlConfigQuote;
+  const config = reqs
+    .map((req) => {
+      const lines = ['silent', 'show-error', 'verbose', 'output = "-"', `write-out = ${q(`${BATCH_STATUS}%{http_code}\n%{stderr}${BATCH_END}%{exitcode}\n`)}`, `max-time = ${seconds}`, 'no-sessionid'];
+      if (req.key && !req.p12) lines.push(`key = ${q(req.key)}`);
+      if (req.cert && !req.p12) lines.push(`cert = ${q(req.cert)}`);
+      if (req.resolve) lines.push(`resolve = ${q(req.resolve)}`);
+      if (req.cacert) lines.push(`cacert = ${q(req.cacert)}`);
+      return `${lines.join('\n')}\n${secretConfig(req)}url = ${q(req.url)}\n`;
+    })
+    .join('next\n');
+  const result = await runFile(info.path, ['--config', '-'], {input: config, timeoutMs: reqs.length * timeoutMs + 5_000, signal: opts.signal, env: opts.env});
+  if (result.canceled) throw new CancelledError('the curl check was cancelled');
+  if (result.spawnError === 'ENOENT') throw curlNotFound(info.path);
+  const bodies = cut(result.stdout, BATCH_STATUS_RE);
+  const errors = cut(result.stderr, BATCH_END_RE);
+  return reqs.map((req, i) => {
+    const body = bodies[i];
+    const err = errors[i];
+    // A transfer with no end marker did not finish: curl was stopped (the backstop timeout) or died.
+    if (!body || !err) {
+      const timedOut = result.timedOut;
+      return curlResult(req, {body: body?.text ?? '', httpStatus: 0, stderr: err?.text ?? '', exitCode: timedOut ? 28 : (result.exitCode ?? 1) || 1, timedOut, timeoutMs});
+    }
+    return curlResult(req, {body: body.text, httpStatus: Number.parseInt(body.value, 10) || 0, stderr: err.text, exitCode: Number.parseInt(err.value, 10) || 0, timedOut: false, timeoutMs});
+  });
+}
+
+/**
+ * Reached through --resolve on a loopback address (the local gateway): an answer comes at once or the connection
+ * is refused. Requests to a remote host stay in separate processes, side by side, so that if several hang their
+ * timeouts run at the same time rather than one after another.
+ */
+function toLoopback(req: CurlRequest): boolean {
+  const address = req.resolve?.split(':').slice(2).join(':') ?? '';
+  return address.startsWith('127.') || address === '::1' || address === '[::1]';
+}
+
+/** True unless two requests present the same certificate file with a different key or passphrase (curl could reuse the connection). */
+function credentialsApart(reqs: readonly CurlRequest[]): boolean {
+  const seen = new Map<string, string>();
+  for (const req of reqs) {
+    const certificate = req.p12 ?? req.cert;
+    if (!certificate) continue;
+    const rest = JSON.stringify([req.key ?? '', req.passphrase ?? '']);
+    if ((seen.get(certificate) ?? rest) !== rest) return false;
+    seen.set(certificate, rest);
+  }
+  return true;
+}
+
+/** Splits output at each marker: the text before each marker and the value the marker carries. */
+function cut(text: string, marker: RegExp): {text: string; value: string}[] {
+  const parts: {text: string; value: string}[] = [];
+  let from = 0;
+  for (const match of text.matchAll(marker)) {
+    parts.push({text: text.slice(from, match.index), value: match[1] ?? ''});
+    from = match.index! + match[0].length;
+  }
+  return parts;
 }
 
 interface FileRun {

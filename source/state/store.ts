@@ -68,9 +68,15 @@ export class StateStore {
   }
 
   async save(state: State): Promise<void> {
-    // Not cached: reset or a person may remove the folder while a session holds this store.
-    await mkdir(this.dir, {recursive: true, mode: 0o700});
-    await writeFileAtomic(this.file, `${JSON.stringify(state, null, 2)}\n`, 0o600);
+    const text = `${JSON.stringify(state, null, 2)}\n`;
+    try {
+      await writeFileAtomic(this.file, text, 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      // No folder (yet, or again: reset or a person may remove it while a session holds this store).
+      await mkdir(this.dir, {recursive: true, mode: 0o700});
+      await writeFileAtomic(this.file, text, 0o600);
+    }
   }
 }
 

@@ -35,7 +35,7 @@ async function writeInPrivateDir(file: string, data: string | Uint8Array, mode: 
 /**
  * Writes a file atomically: temp file in the same folder, fsync, rename, fsync the folder.
  * A reader sees the old content or the new one, never a torn file, whatever moment the process dies.
- * A process killed mid-write leaves its temp file behind; the next write of the same file removes it.
+ * A process killed mid-write leaves its temp file behind; the next process's first write of the same file removes it.
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o644, options: {syncDir?: boolean} = {}): Promise<void> {
   const dir = path.dirname(file);
@@ -64,8 +64,15 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
   // The folder's fsync makes the rename itself durable: needed for state.json, the commit point. Artifacts skip
   // it (it costs more than the rest of the write); the state that names them is synced after them.
   if (options.syncDir !== false) await syncDir(dir);
-  await removeStaleTemps(dir, path.basename(file));
+  // Leftovers come from a process that died mid-write: one look per file per process finds them all (the state
+  // dir's lock keeps other writers out meanwhile, and a failed write here removes its own temp file).
+  if (!swept.has(file)) {
+    await removeStaleTemps(dir, path.basename(file));
+    swept.add(file);
+  }
 }
+
+const swept = new Set<string>();
 
 /** Temp file name for `file` in the same folder, in the form removeStaleTemps recognises. */
 export function tempNameFor(file: string): string {

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type {BackendContext, EndpointHandle} from '../backends/backend.js';
 import type {CheckResult, State} from '../state/schema.js';
-import {type CurlRequest, type CurlResult, curlCommand, detectCurl, pkcs12ProfileFor, runCurl} from '../shell/curl.js';
+import {type CurlRequest, type CurlResult, curlCommand, detectCurl, pkcs12ProfileFor, runCurlBatch} from '../shell/curl.js';
 import {explainLine} from '../explain/for-state.js';
 import {ensureOutsider} from './outsider.js';
 import {clientStatus, issuerTrusted} from '../lifecycle/clients.js';
@@ -69,6 +69,21 @@ export async function requestFor(ctx: BackendContext, secrets: Secrets, endpoint
   return {...base, key: abs(client.key), cert: abs(client.certificate), passphrase: pass.value, passDisplay: pass.display};
 }
 
+/**
+ * What the checks need besides the endpoint, made or found ahead: the outsider's certificate, each client's
+ * passphrase, curl's capabilities. A connect step does this while its endpoint starts; requestFor then finds
+ * it all (each is idempotent, and the passphrases are cached).
+ */
+export async function prepareChecks(ctx: BackendContext, secrets: Secrets, specs: readonly CheckSpec[]): Promise<void> {
+  await Promise.all([
+    detectCurl(),
+    ...specs.map(async (spec) => {
+      if (spec.kind === 'outsider') await ensureOutsider(ctx);
+      else if (spec.kind === 'client' && ctx.state().clients[spec.name]?.key) await secrets.passphrase(ctx, spec.name, {create: false});
+    }),
+  ]);
+}
+
 /** The local gateway is on 127.0.0.1 (reached through --resolve): a user's proxy must not be asked for it. */
 function proxyBypass(endpoint: EndpointHandle): NodeJS.ProcessEnv | undefined {
   if (!endpoint.resolve) return undefined;
@@ -104,15 +119,14 @@ function unreachableReason(outcome: CurlResult, request: Pick<CurlRequest, 'url'
   return `could not reach the API: nothing accepted the connection at ${where}, so this proves nothing about mTLS. Fix: check the host and port (a wrong host, or a DNS record pointing elsewhere)${request.resolve ? ', and that the local gateway is running (`mtls-wizard gateway`)' : ''}, then run the check again`;
 }
 
-/** Runs the checks one after another and reports each as a `check` event. */
+/** Runs the checks (one curl process for all, where the curl allows it) and reports each as a `check` event. */
 export async function runChecks(ctx: BackendContext, secrets: Secrets, endpoint: EndpointHandle, specs: readonly CheckSpec[]): Promise<CheckResult[]> {
   await detectCurl();
   const requests: CurlRequest[] = [];
   for (const spec of specs) requests.push(await requestFor(ctx, secrets, endpoint, spec));
-  // The checks are independent: run the curls side by side, report them in order.
-  const outcomes = await Promise.all(
-    specs.map((spec, i) => ctx.call(`curl ${spec.name}`, undefined, () => runCurl(requests[i]!, {timeoutMs: 15_000, signal: ctx.signal, env: proxyBypass(endpoint)}))),
-  );
+  // The checks are independent transfers: one curl process runs them all (each on a fresh connection with its
+  // own key, or none), and they are reported in order.
+  const outcomes = await ctx.call('curl', specs.map((spec) => spec.name).join(', '), () => runCurlBatch(requests, {timeoutMs: 15_000, signal: ctx.signal, env: proxyBypass(endpoint)}));
   const results: CheckResult[] = [];
   for (const [i, spec] of specs.entries()) {
     const outcome = outcomes[i]!;

@@ -9,6 +9,7 @@ import type {State, StepId} from '../state/schema.js';
 import {planFor, stepInfos} from './plan.js';
 import type {Prompter} from './prompter.js';
 import type {Session} from './session.js';
+import type {RunnerEvent} from './events.js';
 import type {Secrets, StepContext} from './step.js';
 
 export interface RunOptions {
@@ -40,9 +41,28 @@ export async function runWalkthrough(o: RunOptions): Promise<RunOutcome> {
   session.emit({type: 'run-started', steps: stepInfos(session.state()), resumeFrom, stateDir: session.stateDir, backend: backend.kind});
 
   let preflightDone = false;
+  // Headless (no pause between steps), a finished step's 'done' goes to disk in the same write as the next
+  // step's 'running': one state write fewer per step. Nothing is lost if the process dies before that write:
+  // the step is then still 'running' on disk, and running it again reuses what it made (steps are idempotent,
+  // and each one saved its own records before it returned). With afterStep (the wizard pauses after each
+  // step) every transition is written on its own.
+  let finishedStep: Finished | undefined;
+  const flush = async () => {
+    if (!finishedStep) return;
+    const done = finishedStep;
+    finishedStep = undefined;
+    await session.update((draft) => {
+      draft.steps[done.id] = done.record;
+    });
+    session.emit(done.event);
+  };
   for (const step of plan) {
-    if (session.signal.aborted) return stopped(o, undefined);
+    if (session.signal.aborted) {
+      await flush();
+      return stopped(o, undefined);
+    }
     if (finished(session.state(), step.id)) {
+      await flush();
       if (o.until === step.id) return stopped(o, step.id);
       continue;
     }
@@ -50,15 +70,20 @@ export async function runWalkthrough(o: RunOptions): Promise<RunOutcome> {
       try {
         await backend.preflight(session.context(step.id));
       } catch (error) {
+        await flush();
         return fail(o, step.id, error);
       }
       preflightDone = true;
     }
     const startedAt = session.now();
+    const previousDone = finishedStep;
+    finishedStep = undefined;
     await session.update((draft) => {
+      if (previousDone) draft.steps[previousDone.id] = previousDone.record;
       const previous = draft.steps[step.id];
       draft.steps[step.id] = {status: 'running', startedAt: startedAt.toISOString(), ...(previous?.outputs ? {outputs: previous.outputs} : {})};
     });
+    if (previousDone) session.emit(previousDone.event);
     session.emit({type: 'step-started', stepId: step.id, title: step.title, why: step.why, at: startedAt.getTime()});
 
     const outputs: Record<string, string> = {};
@@ -76,15 +101,24 @@ export async function runWalkthrough(o: RunOptions): Promise<RunOutcome> {
     unsubscribe();
     const finishedAt = session.now();
     const durationMs = finishedAt.getTime() - startedAt.getTime();
-    await session.update((draft) => {
-      draft.steps[step.id] = {status: 'done', startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), durationMs, outputs};
-    });
-    session.emit({type: 'step-done', stepId: step.id, durationMs, outputs, reused: Boolean(result && result.reused)});
+    finishedStep = {
+      id: step.id,
+      record: {status: 'done', startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), durationMs, outputs},
+      event: {type: 'step-done', stepId: step.id, durationMs, outputs, reused: Boolean(result && result.reused)},
+    };
+    if (o.until === step.id || o.afterStep) await flush();
     if (o.until === step.id) return stopped(o, step.id);
     if (o.afterStep && (await o.afterStep(step.id)) === 'stop') return stopped(o, step.id);
   }
+  await flush();
   session.emit({type: 'run-finished', ok: true});
   return {ok: true, state: session.state()};
+}
+
+interface Finished {
+  readonly id: StepId;
+  readonly record: State['steps'][StepId];
+  readonly event: RunnerEvent;
 }
 
 function stopped(o: RunOptions, stepId: StepId | undefined): RunOutcome {

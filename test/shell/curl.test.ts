@@ -7,7 +7,7 @@ import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {startGateway} from '../../source/backends/local/gateway.js';
 import {CancelledError, UserError} from '../../source/errors.js';
-import {type CurlRequest, curlCommand, detectCurl, runCurl} from '../../source/shell/curl.js';
+import {type CurlRequest, curlCommand, detectCurl, runCurl, runCurlBatch} from '../../source/shell/curl.js';
 import {SERVER_NAME, type TestPki, makeTestPki, openssl} from '../local/openssl-fixtures.js';
 
 let pki: TestPki;
@@ -155,6 +155,90 @@ describe('runCurl against the local gateway', () => {
     } finally {
       silent.close();
     }
+  });
+});
+
+describe('runCurlBatch: several checks in one curl process', () => {
+  const pick = (r: {httpStatus: number; exitCode: number; body: string}) => ({httpStatus: r.httpStatus, exitCode: r.exitCode, body: r.body});
+
+  test('each transfer gets what its own curl would get: status, body, -v lines and reason, in order', async () => {
+    const wrong = 'not-the-passphrase';
+    const outsider = {...base, key: pki.outsider.key, cert: pki.outsider.cert};
+    const requests: CurlRequest[] = [client1(), base, outsider, client1(), base];
+    const batch = await runCurlBatch(requests);
+    const single = await Promise.all(requests.map((r) => runCurl(r)));
+    expect(batch.map(pick)).toEqual(single.map(pick));
+    expect(batch.map((r) => r.httpStatus)).toEqual([200, 403, 403, 200, 403]);
+    // A client certificate never carries over into the next transfer.
+    expect(batch[1]!.body).toBe('{"message":"Forbidden"}');
+    expect(batch[3]!.body).toBe('{"subject":"O=mtls-wizard tests,CN=client1"}');
+    expect(batch[0]!.keyLines.at(-1)).toMatch(/^< HTTP\/1\.1 200/);
+    expect(batch[1]!.keyLines.at(-1)).toMatch(/^< HTTP\/1\.1 403/);
+    const [failed, after] = await runCurlBatch([{...client1(), passphrase: wrong}, outsider]);
+    expect(failed).toMatchObject({httpStatus: 0, exitCode: 58});
+    expect(failed!.reason).toMatch(/^curl could not use the client key .*client1-encrypted\.key: the passphrase is wrong/);
+    expect(failed!.keyLines.some((l) => l.startsWith('< HTTP'))).toBe(false);
+    expect(after).toMatchObject({httpStatus: 403, exitCode: 0});
+    expect(JSON.stringify([...batch, failed])).not.toContain(wrong);
+    expect(JSON.stringify([...batch, failed])).not.toContain(pki.client1.passphrase);
+  });
+
+  test('the same certificate with another passphrase is not sent down a connection the first one opened', async () => {
+    const [right, wrong] = await runCurlBatch([client1(), {...client1(), passphrase: 'not-the-passphrase'}]);
+    expect(right).toMatchObject({httpStatus: 200, exitCode: 0});
+    expect(wrong).toMatchObject({httpStatus: 0, exitCode: 58});
+  });
+
+  test('a transfer that times out fails alone; the others still answer', async () => {
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as net.AddressInfo).port;
+    const hanging = {...base, url: `https://${SERVER_NAME}:${port}/hoge/auth`, resolve: `${SERVER_NAME}:${port}:127.0.0.1`};
+    try {
+      const [first, second, third] = await runCurlBatch([client1(), hanging, base], {timeoutMs: 1000});
+      expect(first).toMatchObject({httpStatus: 200, exitCode: 0});
+      expect(second).toMatchObject({httpStatus: 0, exitCode: 28});
+      expect(second!.reason).toMatch(/^curl timed out after 1s without an answer/);
+      expect(third).toMatchObject({httpStatus: 403, exitCode: 0});
+    } finally {
+      silent.close();
+    }
+  });
+
+  test("with a ~/.curlrc (which curl applies to a process's first transfer only) every request gets its own curl", async () => {
+    const home = await mkdtemp(path.join(work, 'home-'));
+    await writeFile(path.join(home, '.curlrc'), `resolve = "${SERVER_NAME}:${gateway.port}:127.0.0.1"\n`);
+    const {resolve: _ignored, ...withoutResolve} = base;
+    const previous = process.env.CURL_HOME;
+    process.env.CURL_HOME = home;
+    try {
+      const results = await runCurlBatch([withoutResolve, withoutResolve, withoutResolve]);
+      expect(results.map((r) => r.httpStatus)).toEqual([403, 403, 403]);
+    } finally {
+      if (previous === undefined) delete process.env.CURL_HOME;
+      else process.env.CURL_HOME = previous;
+    }
+  });
+
+  test('requests to a remote host get one curl each, side by side (their timeouts overlap)', async () => {
+    const fake = await fakeCurl('curl 8.4.0 (x86_64-pc-linux-gnu) libcurl/8.4.0 OpenSSL/3.1.4');
+    const remote = {...client1(), resolve: undefined, url: 'https://api.example.com/hoge/auth'};
+    await runCurlBatch([remote, {...base, resolve: undefined, url: 'https://api.example.com/hoge/auth'}], {curlPath: fake.path});
+    expect(await fake.argv()).toContain('--url\nhttps://api.example.com/hoge/auth\n');
+  });
+
+  test('the passphrases go to curl on stdin, never in its arguments; an old curl gets one process per request', async () => {
+    const fake = await fakeCurl('curl 7.74.0 (x86_64-pc-linux-gnu) libcurl/7.74.0 OpenSSL/1.1.1w');
+    const results = await runCurlBatch([client1(), client1()], {curlPath: fake.path});
+    expect(results.map((r) => r.httpStatus)).toEqual([200, 200]);
+    expect(await fake.argv()).not.toContain(pki.client1.passphrase);
+    expect(await fake.argv()).toContain('--key');
+    const batching = await fakeCurl('curl 8.4.0 (x86_64-pc-linux-gnu) libcurl/8.4.0 OpenSSL/3.1.4');
+    await runCurlBatch([client1(), base], {curlPath: batching.path});
+    expect(await batching.argv()).toBe('--config\n-\n');
+    const config = await batching.stdin();
+    expect(config.split('\n').filter((l) => l === 'next')).toHaveLength(1);
+    expect(config).toContain(`pass = "${pki.client1.passphrase}"`);
   });
 });
 

@@ -87,7 +87,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningLocalGatew
     if (context) verdicts.set(socket, decide(socket, context));
   });
 
-  const tcpServer = net.createServer({pauseOnConnect: true}, (raw) => {
+  const tcpServer = net.createServer({pauseOnConnect: true, noDelay: true}, (raw) => {
     sockets.add(raw);
     const key = endpointOf(raw);
     raw.once('close', () => {

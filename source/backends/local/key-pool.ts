@@ -13,8 +13,25 @@ import path from 'node:path';
 import {generateKey, type KeyMaterial} from '../../pki/keys.js';
 import type {KeyAlgorithm} from '../../state/constants.js';
 
-// One queue per process: the keys prestartKeys began are the ones the backend's preflight tops up.
-const ready = new Map<KeyAlgorithm, Promise<KeyMaterial>[]>();
+// One pool per process: the keys prestartKeys began are the ones the backend's preflight tops up.
+interface Pool {
+  /** Finished keys nobody has taken yet (a failed one too: it is reported to whoever takes it). */
+  readonly done: Promise<KeyMaterial>[];
+  /** Keys started (or waiting for a generator) and not finished. */
+  inFlight: number;
+  /** Takers waiting for the next key to finish. */
+  readonly waiters: Array<(key: Promise<KeyMaterial>) => void>;
+}
+const pools = new Map<KeyAlgorithm, Pool>();
+
+function poolFor(algorithm: KeyAlgorithm): Pool {
+  let pool = pools.get(algorithm);
+  if (!pool) pools.set(algorithm, (pool = {done: [], inFlight: 0, waiters: []}));
+  return pool;
+}
+
+/** Keys made or on the way that nobody has claimed yet. */
+const unclaimed = (pool: Pool) => pool.done.length + pool.inFlight - pool.waiters.length;
 
 // Keys generated at once: the cores there are, but always two pool threads left for file I/O.
 const POOL_THREADS = Number(process.env['UV_THREADPOOL_SIZE']) || 4;
@@ -39,21 +56,37 @@ function generateLimited(algorithm: KeyAlgorithm): Promise<KeyMaterial> {
   });
 }
 
+/** Starts one more key; when it is finished it goes to the first waiting taker, or waits for one. */
+function startKey(algorithm: KeyAlgorithm, pool: Pool): void {
+  pool.inFlight++;
+  const key = generateLimited(algorithm);
+  key.catch(() => undefined); // Reported when taken; an unused failure must not crash the process.
+  const settle = () => {
+    pool.inFlight--;
+    const waiter = pool.waiters.shift();
+    if (waiter) waiter(key);
+    else pool.done.push(key);
+  };
+  key.then(settle, settle);
+}
+
 export class KeyPool {
-  /** Makes sure `count` keys of this algorithm are made or on the way (keys already queued count). */
+  /** Makes sure `count` keys of this algorithm are made or on the way (keys not yet taken count). */
   prefill(algorithm: KeyAlgorithm, count: number): void {
-    const queue = ready.get(algorithm) ?? [];
-    while (queue.length < count) {
-      const key = generateLimited(algorithm);
-      key.catch(() => undefined); // Reported when taken; an unused failure must not crash the process.
-      queue.push(key);
-    }
-    ready.set(algorithm, queue);
+    const pool = poolFor(algorithm);
+    while (unclaimed(pool) < count) startKey(algorithm, pool);
   }
 
-  /** A key made ahead of time, or a new one. */
+  /**
+   * A key made ahead of time, or a new one. Keys of one algorithm are interchangeable, so a taker gets
+   * whichever finishes first (RSA key generation times vary several-fold), not the one started first.
+   */
   take(algorithm: KeyAlgorithm): Promise<KeyMaterial> {
-    return ready.get(algorithm)?.shift() ?? generateLimited(algorithm);
+    const pool = poolFor(algorithm);
+    const finished = pool.done.shift();
+    if (finished) return finished;
+    if (unclaimed(pool) <= 0) startKey(algorithm, pool);
+    return new Promise<KeyMaterial>((resolve) => pool.waiters.push(resolve));
   }
 }
 

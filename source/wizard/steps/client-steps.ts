@@ -10,17 +10,22 @@ async function ensureClient(ctx: StepContext, index: number): Promise<boolean> {
   const before = ctx.state().clients[input.name];
   const passphrase = await ctx.secrets.passphrase(ctx, input.name);
   const record = await ctx.backend.ensureClient(ctx, input, passphrase.value);
-  if (passphrase.generatedFile) {
-    const file = path.relative(ctx.stateDir, passphrase.generatedFile);
-    if (ctx.state().clients[input.name]?.passphraseFile !== file) {
-      await ctx.update((draft) => {
-        const client = draft.clients[input.name];
-        if (client) client.passphraseFile = file;
-      });
-    }
-    ctx.output(`${input.name} passphrase file`, file);
-  }
-  const p12 = await ensurePkcs12(ctx, input.name, passphrase.value);
+  // Where the generated passphrase is goes to state with the PKCS#12 files, in one write: the file itself is
+  // already on disk at its fixed path (a crash before that write finds it there again).
+  const file = passphrase.generatedFile ? path.relative(ctx.stateDir, passphrase.generatedFile) : undefined;
+  const recordFile = file !== undefined && ctx.state().clients[input.name]?.passphraseFile !== file;
+  if (file !== undefined) ctx.output(`${input.name} passphrase file`, file);
+  const p12 = await ensurePkcs12(
+    ctx,
+    input.name,
+    passphrase.value,
+    recordFile
+      ? (draft) => {
+          const client = draft.clients[input.name];
+          if (client) client.passphraseFile = file;
+        }
+      : undefined,
+  );
   ctx.output(`${input.name} PKCS#12 (modern: curl, browsers, OpenSSL 3, Java 17)`, p12.modern);
   ctx.output(`${input.name} PKCS#12 (compatible: macOS Keychain, older Windows and Java)`, p12.compatible);
   const reused = Boolean(before?.certificate && before.fingerprint === record.fingerprint);

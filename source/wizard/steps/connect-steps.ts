@@ -2,12 +2,16 @@
 import {UserError} from '../../errors.js';
 import {STEP_INFO} from '../plan-info.js';
 import type {StepId} from '../../state/schema.js';
-import {type CheckSpec, clientCheck, noCertificateCheck, runChecks, untrustedCaCheck} from '../checks.js';
+import {type CheckSpec, clientCheck, noCertificateCheck, prepareChecks, runChecks, untrustedCaCheck} from '../checks.js';
 import type {Step, StepContext} from '../step.js';
 
 async function connect(ctx: StepContext, stepId: StepId, specs: CheckSpec[]): Promise<void> {
-  const endpoint = await ctx.backend.openEndpoint(ctx);
+  // The endpoint starts while what the checks need is made or found.
+  const [opened, prepared] = await Promise.allSettled([ctx.backend.openEndpoint(ctx), prepareChecks(ctx, ctx.secrets, specs)]);
+  if (opened.status === 'rejected') throw opened.reason;
+  const endpoint = opened.value;
   try {
+    if (prepared.status === 'rejected') throw prepared.reason;
     ctx.output('URL', endpoint.url);
     const results = await runChecks(ctx, ctx.secrets, endpoint, specs);
     await ctx.update((draft) => {
