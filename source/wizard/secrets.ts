@@ -1,7 +1,8 @@
 /**
  * Where the client key passphrase comes from, in order: --passphrase-file, MTLS_WIZARD_PASSPHRASE, a
  * passphrase generated earlier for this client (0600 file beside its key), the person (interactive), or,
- * headless, a new generated one written to that file. It is never stored in state.json or printed.
+ * headless, a new generated one written to that file. To open a key that exists (connect), the passphrase
+ * generated for it comes first when state records one. It is never stored in state.json or printed.
  */
 import {access, readFile} from 'node:fs/promises';
 import path from 'node:path';
@@ -46,6 +47,16 @@ export class PassphraseSource implements Secrets {
 
   async #find(ctx: BackendContext, clientName: string, create: boolean): Promise<Passphrase> {
     const {passphraseFile, env, prompter} = this.#sources;
+    // Opening a key that exists: state records a generated passphrase exactly for the keys made with one (a
+    // renewal with a given passphrase drops it), so that one fits even when another is given for other clients.
+    if (!create) {
+      const recorded = typeof ctx.state === 'function' ? ctx.state().clients[clientName]?.passphraseFile : undefined;
+      const value = recorded ? await readFile(path.join(ctx.stateDir, recorded), 'utf8').catch(() => undefined) : undefined;
+      if (recorded && value !== undefined) {
+        const file = path.join(ctx.stateDir, recorded);
+        return {value: value.replace(/\r?\n$/, ''), display: `"$(cat ${shellQuote(file)})"`, generatedFile: file};
+      }
+    }
     if (passphraseFile) {
       const file = path.resolve(passphraseFile);
       let text: string;

@@ -253,5 +253,14 @@ describe('client lifecycle on the local backend (built CLI)', () => {
     expect(openssl(['pkey', '-in', c4.key, '-passin', 'pass:Renewal-Passphrase-42', '-noout'])).toBe('');
     expect(await readFile(path.join(dir, 'clients', 'client4', 'previous', 'passphrase.txt'), 'utf8')).toMatch(/\S/);
     await expect(stat(path.join(dir, 'clients', 'client4', 'passphrase.txt'))).rejects.toThrow();
+
+    // One connect serves both kinds of client: the given file opens client4's key, and the clients whose keys
+    // were made with generated passphrases still use theirs, as state records.
+    const connect = await cli(['connect', '--passphrase-file', passFile, '--json']);
+    const results = JSON.parse(connect.stdout).results as {name: string; expected: number; httpStatus: number}[];
+    expect(results.filter((r) => r.expected !== r.httpStatus), connect.stderr).toEqual([]);
+    expect(results.find((r) => r.name === 'client4')?.httpStatus).toBe(200);
+    expect(results.find((r) => r.name === 'client1')?.httpStatus).toBe(200);
+    expect(connect.code).toBe(0);
   });
 });

@@ -68,13 +68,19 @@ describe.concurrent('secrets stay secret', () => {
       expect((await cli(['status'])).code).toBe(0);
       const connect = await cli(['connect', '--json', ...args]);
       expect(connect.code, connect.stderr).toBe(0);
-      // A wrong passphrase fails clearly (curl cannot use the key), without echoing either passphrase.
       const wrong = await cli(['connect', '--json'], {MTLS_WIZARD_PASSPHRASE: WRONG});
-      expect(wrong.code).toBe(1);
-      const results = JSON.parse(wrong.stdout).results as {name: string; ok: boolean; reason?: string}[];
-      expect(results.filter((r) => !r.ok).map((r) => r.name)).toEqual(['client1', 'client2']);
-      expect(results[0]!.reason).toMatch(/could not use the client key .*passphrase is wrong/);
-      expect((await cli(['connect'], {MTLS_WIZARD_PASSPHRASE: WRONG})).code).toBe(1);
+      if (c.source === 'generated') {
+        // A key made with a generated passphrase is opened with it (state records which keys have one), whatever
+        // passphrase is given for other clients' keys.
+        expect(wrong.code, wrong.stderr).toBe(0);
+      } else {
+        // A wrong passphrase fails clearly (curl cannot use the key), without echoing either passphrase.
+        expect(wrong.code).toBe(1);
+        const results = JSON.parse(wrong.stdout).results as {name: string; ok: boolean; reason?: string}[];
+        expect(results.filter((r) => !r.ok).map((r) => r.name)).toEqual(['client1', 'client2']);
+        expect(results[0]!.reason).toMatch(/could not use the client key .*passphrase is wrong/);
+        expect((await cli(['connect'], {MTLS_WIZARD_PASSPHRASE: WRONG})).code).toBe(1);
+      }
       // A passphrase that breaks the rules is refused by naming the rule, not by echoing it.
       const refused = await cli(['run'], {MTLS_WIZARD_PASSPHRASE: 'Bad$Passphrase%Value'});
       expect(refused.code).toBe(2);
