@@ -8,6 +8,7 @@ import {UsageError} from '../errors.js';
 import {ALL_STEP_IDS, KEY_ALGORITHMS, STEP_IDS, type StepId} from '../state/constants.js';
 import type {ConfigFile} from './config-file.js';
 import {type InputChoices, checkChoices, defaultChoices} from '../wizard/inputs.js';
+import {MAX_ATTEMPTS_FIX, maxAttemptsProblem} from '../backends/aws/max-attempts.js';
 
 export const COMMANDS = ['run', 'status', 'reset', 'connect', 'gateway', 'teardown', 'truststore', 'client', 'inspect', 'explain', 'diagram'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -238,6 +239,9 @@ export async function parseOptions(argv: readonly string[], env: NodeJS.ProcessE
   if (backendValue !== undefined && backendValue !== 'local' && backendValue !== 'aws') {
     throw new UsageError({what: `bad value for --backend: "${String(backendValue)}"`, why: 'it must be local or aws', fix: '--backend local', field: 'backend'});
   }
+  const maxAttempts = env['AWS_MAX_ATTEMPTS']?.trim();
+  const maxAttemptsRule = backendValue === 'aws' && maxAttempts ? maxAttemptsProblem(maxAttempts) : undefined;
+  if (maxAttemptsRule) throw new UsageError({what: 'bad value for the environment variable AWS_MAX_ATTEMPTS', why: `it ${maxAttemptsRule}`, fix: MAX_ATTEMPTS_FIX, field: 'AWS_MAX_ATTEMPTS'});
   const caSourceValue = pick('caSource') ?? env['MTLS_WIZARD_CA_SOURCE'] ?? undefined;
   if (caSourceValue !== undefined) {
     given.add('caSource');

@@ -127,6 +127,22 @@ describe('a fault that outlasts the retries', () => {
     expect(fake.pca.cas.size).toBe(2);
   });
 
+  test('AWS_MAX_ATTEMPTS=2 bounds the tries of every call: a throttled CreateDomainName fails its step after 2, not 21', async () => {
+    vi.stubEnv('AWS_MAX_ATTEMPTS', '2');
+    try {
+      const fake = new FakeAws().install();
+      fake.core.inject('CreateDomainName', tooMany(), 3);
+      await harness(fake);
+      useFakeClock();
+      const {value: first} = await drive(h!.run('mtls'));
+      expect(first.ok).toBe(false);
+      expect(failure(h!.events)?.message).toMatch(/^AWS CreateDomainName failed: AWS kept throttling it \(TooManyRequestsException\) through 2 tries/);
+      expect(fake.core.count('CreateDomainName')).toBe(2);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   test('a server error on CreateRestApi (no idempotency token) is not repeated blindly: the step fails, and the next run finds the API by its tags', async () => {
     const fake = new FakeAws().install();
     fake.core.inject('CreateRestApi', internal(), 1, {lost: true});

@@ -3,7 +3,8 @@
  * told and cut short. Sleeps are recorded, never slept.
  */
 import {describe, expect, test} from 'vitest';
-import {faultOf, retryPlan, withRetries} from '../../source/backends/aws/retry.js';
+import {maxAttemptsFrom} from '../../source/backends/aws/max-attempts.js';
+import {exhaustedOf, faultOf, retryPlan, withRetries} from '../../source/backends/aws/retry.js';
 import {DEFAULT_TIMING} from '../../source/backends/aws/wait.js';
 import {CancelledError} from '../../source/errors.js';
 import {awsError} from './fake/index.js';
@@ -99,5 +100,40 @@ describe('withRetries', () => {
     const call = failing(awsError('TooManyRequestsException', 'x', 429));
     await expect(withRetries(ctx, DEFAULT_TIMING, 'CreateDomainName', call.fn)).rejects.toBeInstanceOf(CancelledError);
     expect(call.calls()).toBe(1);
+  });
+});
+
+describe('AWS_MAX_ATTEMPTS', () => {
+  const throttled = () => awsError('TooManyRequestsException', 'x', 429);
+
+  test('sets the tries per call in all: 1 fails at the first fault, 3 tries three times where the plan would try 21', async () => {
+    const once = recorder();
+    const first = failing(throttled(), throttled());
+    await expect(withRetries(once.ctx, once.timing, 'UpdateDomainName', first.fn, 1)).rejects.toThrow();
+    expect(first.calls()).toBe(1);
+    expect(once.slept).toEqual([]);
+
+    const three = recorder();
+    const call = failing(throttled(), throttled(), throttled(), throttled());
+    const error = await withRetries(three.ctx, three.timing, 'UpdateDomainName', call.fn, 3).catch((e: unknown) => e);
+    expect(call.calls()).toBe(3);
+    expect(exhaustedOf(error)).toMatchObject({fault: 'throttled', attempts: 3});
+    expect(three.said.at(-1)).toContain('try 3 of 3');
+  });
+
+  test('does not make a create that cannot be repeated safely retry a server error', async () => {
+    const r = recorder();
+    const call = failing(awsError('InternalFailure', 'x', 500));
+    await expect(withRetries(r.ctx, r.timing, 'CreateRestApi', call.fn, 5)).rejects.toThrow();
+    expect(call.calls()).toBe(1);
+  });
+
+  test('is read as the SDK reads it, and refused with the rule when it is not a whole number of 1 or more', () => {
+    expect(maxAttemptsFrom({})).toBeUndefined();
+    expect(maxAttemptsFrom({AWS_MAX_ATTEMPTS: ''})).toBeUndefined();
+    expect(maxAttemptsFrom({AWS_MAX_ATTEMPTS: '4'})).toBe(4);
+    for (const bad of ['0', '-1', 'three', '2.5', '1e3']) {
+      expect(() => maxAttemptsFrom({AWS_MAX_ATTEMPTS: bad}), bad).toThrow(/AWS_MAX_ATTEMPTS must be a whole number from 1 to 999/);
+    }
   });
 });

@@ -45,6 +45,20 @@ describe('bad input on the command line', () => {
   });
 });
 
+describe('bad AWS_MAX_ATTEMPTS', () => {
+  it('is refused on aws with the rule, exit 2, nothing created; the local backend does not read it', async () => {
+    const dir = path.join(await tempDir(), 'state');
+    const result = await runCli(['run', '--backend', 'aws', '--yes', '--state-dir', dir], {AWS_MAX_ATTEMPTS: 'three', AWS_REGION: 'us-east-1'});
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/AWS_MAX_ATTEMPTS.*whole number from 1 to 999.*"three"/);
+    expect(existsSync(dir)).toBe(false);
+    const local = await runCli(['run', '--backend', 'local', '--until', 'root-ca', '--state-dir', dir], {AWS_MAX_ATTEMPTS: 'three'});
+    expect(local.code, local.stderr).toBe(0);
+  });
+});
+
 describe('bad --config files', () => {
   const cases: [string, string | null, RegExp][] = [
     ['missing file', null, /does not exist/],

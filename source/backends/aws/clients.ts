@@ -12,6 +12,7 @@ import {APIGatewayClient} from '@aws-sdk/client-api-gateway';
 import {Route53Client} from '@aws-sdk/client-route-53';
 import {S3Client} from '@aws-sdk/client-s3';
 import {STSClient} from '@aws-sdk/client-sts';
+import {maxAttemptsFrom} from './max-attempts.js';
 import {UserError} from '../../errors.js';
 
 export interface AwsClients {
@@ -22,6 +23,8 @@ export interface AwsClients {
   readonly apigw: APIGatewayClient;
   readonly route53: Route53Client;
   readonly sts: STSClient;
+  /** AWS_MAX_ATTEMPTS, when set: tries per call in all, for our retry layer (retry.ts) instead of its own plan. */
+  readonly maxAttempts?: number;
 }
 
 export interface ClientOptions {
@@ -49,6 +52,7 @@ export function silenceSdkNodeWarning(env: NodeJS.ProcessEnv = process.env): voi
 
 export async function createAwsClients(o: ClientOptions = {}): Promise<AwsClients> {
   const env = o.env ?? process.env;
+  const maxAttempts = maxAttemptsFrom(env);
   silenceSdkNodeWarning();
   // One retry mechanism, ours (retry.ts): the SDK makes one attempt per send.
   const profile = {...(o.profile ? {profile: o.profile} : {}), maxAttempts: 1};
@@ -69,6 +73,7 @@ export async function createAwsClients(o: ClientOptions = {}): Promise<AwsClient
   return {
     region,
     sts,
+    ...(maxAttempts !== undefined ? {maxAttempts} : {}),
     get pca(): ACMPCAClient {
       if (!pca) throw new Error('internal error: AWS Private CA used by a walkthrough whose CAs are made on this machine (--ca-source local)');
       return pca;

@@ -17,6 +17,8 @@
  *   version by its token (truststore-s3.ts).
  * A fault that outlasts its retries is marked on the error (attempts, time), which mapAwsError turns into
  * one line: what failed, why, and that `run` resumes.
+ * AWS_MAX_ATTEMPTS, when set, replaces the number of tries (not which calls may be repeated): 1 fails at the
+ * first fault, as the SDK would.
  */
 import type {BackendContext} from '../backend.js';
 import type {AwsClients} from './clients.js';
@@ -100,14 +102,15 @@ export function exhaustedOf(error: unknown): Exhausted | undefined {
  * Runs `fn` until it succeeds, fails with a fault that is not retried, or outlasts its plan. Waits are
  * jittered (between 0.5 and 1.5 times the plan's delay) so that callers sharing a quota spread out.
  */
-export async function withRetries<T>(ctx: Pick<BackendContext, 'waiting' | 'signal'> | undefined, timing: AwsTiming, api: string, fn: () => Promise<T>): Promise<T> {
+export async function withRetries<T>(ctx: Pick<BackendContext, 'waiting' | 'signal'> | undefined, timing: AwsTiming, api: string, fn: () => Promise<T>, maxAttempts?: number): Promise<T> {
   let waitedMs = 0;
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await fn();
     } catch (error) {
       const fault = faultOf(error);
-      const plan = fault && retryPlan(api, fault);
+      const planned = fault && retryPlan(api, fault);
+      const plan = planned && maxAttempts !== undefined ? {...planned, attempts: maxAttempts} : planned;
       if (!fault || !plan || attempt >= plan.attempts || ctx?.signal.aborted) {
         if (fault && plan && attempt > 1 && typeof error === 'object' && error !== null) Object.assign(error, {mtlsRetries: {fault, attempts: attempt, waitedMs} satisfies Exhausted});
         throw error;
@@ -130,11 +133,11 @@ export function operationOf(command: unknown): string {
 type Sender = {send(...args: never[]): Promise<unknown>};
 
 /** The client seen through a `send` that retries; everything else is the client itself. */
-function retrying<C extends Sender>(client: C, timing: AwsTiming, ctx: BackendContext): C {
+function retrying<C extends Sender>(client: C, timing: AwsTiming, ctx: BackendContext, maxAttempts: number | undefined): C {
   return new Proxy(client, {
     get(target, prop) {
       if (prop !== 'send') return Reflect.get(target, prop, target);
-      return (...args: never[]) => withRetries(ctx, timing, operationOf(args[0]), () => target.send(...args));
+      return (...args: never[]) => withRetries(ctx, timing, operationOf(args[0]), () => target.send(...args), maxAttempts);
     },
   });
 }
@@ -148,17 +151,19 @@ export function retryingClients(clients: AwsClients, timing: AwsTiming, ctx: Bac
   let wrapped = perCtx.get(ctx);
   if (!wrapped) {
     let pca: AwsClients['pca'] | undefined;
+    const max = clients.maxAttempts;
     wrapped = {
       region: clients.region,
+      ...(max !== undefined ? {maxAttempts: max} : {}),
       // Built on first use: with --ca-source local there is no Private CA client at all.
       get pca() {
-        return (pca ??= retrying(clients.pca, timing, ctx));
+        return (pca ??= retrying(clients.pca, timing, ctx, max));
       },
-      acm: retrying(clients.acm, timing, ctx),
-      s3: retrying(clients.s3, timing, ctx),
-      apigw: retrying(clients.apigw, timing, ctx),
-      route53: retrying(clients.route53, timing, ctx),
-      sts: retrying(clients.sts, timing, ctx),
+      acm: retrying(clients.acm, timing, ctx, max),
+      s3: retrying(clients.s3, timing, ctx, max),
+      apigw: retrying(clients.apigw, timing, ctx, max),
+      route53: retrying(clients.route53, timing, ctx, max),
+      sts: retrying(clients.sts, timing, ctx, max),
     };
     perCtx.set(ctx, wrapped);
   }
