@@ -1,9 +1,10 @@
 // Small helpers shared by the benchmarks: argument parsing, timed child processes, statistics.
 import {spawn} from 'node:child_process';
 import {cpSync, existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {SourceMap} from 'node:module';
 import {createServer} from 'node:net';
 import {tmpdir} from 'node:os';
-import {join} from 'node:path';
+import {dirname, join, relative, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -126,4 +127,29 @@ export function freePort() {
       server.close(() => resolve(port));
     });
   });
+}
+
+const sourceMaps = new Map();
+function sourceMapFor(path) {
+  if (!sourceMaps.has(path)) sourceMaps.set(path, existsSync(`${path}.map`) ? new SourceMap(JSON.parse(readFileSync(`${path}.map`, 'utf8'))) : null);
+  return sourceMaps.get(path);
+}
+
+/**
+ * {file, name} of a V8 CPU-profile call frame, mapped back through dist's source maps: "source/pki/keys.ts" and
+ * "fnName source/pki/keys.ts:42"; node: frames as they are; a native frame ("(idle)", "(garbage collector)") by name.
+ */
+export function locateFrame({url, functionName, lineNumber, columnNumber}) {
+  const fn = functionName || '(anonymous)';
+  if (!url) return {file: '(native)', name: fn};
+  let path = url.startsWith('file://') ? fileURLToPath(url) : url;
+  let line = lineNumber + 1;
+  const entry = path.startsWith(repoRoot) ? sourceMapFor(path)?.findEntry(lineNumber, columnNumber) : undefined;
+  if (entry?.originalSource) {
+    const source = entry.originalSource;
+    path = source.startsWith('file://') ? fileURLToPath(source) : resolve(dirname(path), source);
+    line = entry.originalLine + 1;
+  }
+  const file = path.startsWith('/') ? relative(repoRoot, path.replace(/^.*?\/node_modules\//, `${repoRoot}node_modules/`)) : path;
+  return {file, name: `${fn} ${file}:${line}`};
 }

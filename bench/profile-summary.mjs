@@ -6,11 +6,8 @@
 // Profile the dist you summarise with: a rebuild renames the chunks and the maps no longer match.
 //
 // usage: node bench/profile-summary.mjs FILE.cpuprofile... [--top N]
-import {existsSync, readFileSync} from 'node:fs';
-import {SourceMap} from 'node:module';
-import {dirname, relative, resolve} from 'node:path';
-import {fileURLToPath} from 'node:url';
-import {repoRoot} from './lib.mjs';
+import {readFileSync} from 'node:fs';
+import {locateFrame as locate} from './lib.mjs';
 
 const args = process.argv.slice(2);
 const topAt = args.indexOf('--top');
@@ -18,30 +15,6 @@ const top = topAt >= 0 ? Number(args.splice(topAt, 2)[1]) : 25;
 if (args.length === 0 || !Number.isInteger(top)) {
   process.stderr.write('usage: node bench/profile-summary.mjs FILE.cpuprofile... [--top N]\n');
   process.exit(1);
-}
-
-const maps = new Map();
-function sourceMapFor(path) {
-  if (!maps.has(path)) {
-    maps.set(path, existsSync(`${path}.map`) ? new SourceMap(JSON.parse(readFileSync(`${path}.map`, 'utf8'))) : null);
-  }
-  return maps.get(path);
-}
-
-/** {file, name} of a V8 call frame: "source/pki/keys.ts", "fnName source/pki/keys.ts:42"; node: and (native) as is. */
-function locate({url, functionName, lineNumber, columnNumber}) {
-  const fn = functionName || '(anonymous)';
-  if (!url) return {file: '(native)', name: fn};
-  let path = url.startsWith('file://') ? fileURLToPath(url) : url;
-  let line = lineNumber + 1;
-  const entry = path.startsWith(repoRoot) ? sourceMapFor(path)?.findEntry(lineNumber, columnNumber) : undefined;
-  if (entry?.originalSource) {
-    const source = entry.originalSource;
-    path = source.startsWith('file://') ? fileURLToPath(source) : resolve(dirname(path), source);
-    line = entry.originalLine + 1;
-  }
-  const file = path.startsWith('/') ? relative(repoRoot, path.replace(/^.*?\/node_modules\//, `${repoRoot}node_modules/`)) : path;
-  return {file, name: `${fn} ${file}:${line}`};
 }
 
 const selfByName = new Map();

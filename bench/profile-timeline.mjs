@@ -6,11 +6,8 @@
 // Profile the dist you read it with: a rebuild renames the chunks and the maps no longer match.
 //
 // usage: node bench/profile-timeline.mjs FILE.cpuprofile [--slice MS] [--top N]
-import {existsSync, readFileSync} from 'node:fs';
-import {SourceMap} from 'node:module';
-import {dirname, resolve} from 'node:path';
-import {fileURLToPath} from 'node:url';
-import {repoRoot} from './lib.mjs';
+import {readFileSync} from 'node:fs';
+import {locateFrame as locate} from './lib.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -24,27 +21,6 @@ if (args.length !== 1 || !(slice > 0) || !Number.isInteger(top)) {
   process.exit(1);
 }
 
-const maps = new Map();
-function sourceMapFor(path) {
-  if (!maps.has(path)) maps.set(path, existsSync(`${path}.map`) ? new SourceMap(JSON.parse(readFileSync(`${path}.map`, 'utf8'))) : null);
-  return maps.get(path);
-}
-
-/** "fn source/x.ts:12", "fn node_modules/pkg/...:3", "fn node:internal/...:4", or a native frame's name. */
-function locate({url, functionName, lineNumber, columnNumber}) {
-  const fn = functionName || '(anonymous)';
-  if (!url) return fn;
-  let path = url.startsWith('file://') ? fileURLToPath(url) : url;
-  let line = lineNumber + 1;
-  const entry = path.startsWith(repoRoot) ? sourceMapFor(path)?.findEntry(lineNumber, columnNumber) : undefined;
-  if (entry?.originalSource) {
-    const source = entry.originalSource;
-    path = source.startsWith('file://') ? fileURLToPath(source) : resolve(dirname(path), source);
-    line = entry.originalLine + 1;
-  }
-  return `${fn} ${path.replace(/^.*?\/((source|node_modules)\/)/, '$1')}:${line}`;
-}
-
 const profile = JSON.parse(readFileSync(args[0], 'utf8'));
 const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
 const parent = new Map();
@@ -54,10 +30,10 @@ for (const node of nodes.values()) for (const child of node.children ?? []) pare
 const labels = new Map();
 function label(id) {
   if (labels.has(id)) return labels.get(id);
-  const here = locate(nodes.get(id).callFrame);
+  const here = locate(nodes.get(id).callFrame).name;
   let ours;
   for (let at = id; at !== undefined && !ours; at = parent.get(at)) {
-    const frame = locate(nodes.get(at).callFrame);
+    const frame = locate(nodes.get(at).callFrame).name;
     if (frame.includes(' source/')) ours = frame;
   }
   const text = here === '(idle)' ? here : ours && ours !== here ? `${ours} > ${here.split(' ')[0]}` : here;
