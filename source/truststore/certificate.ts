@@ -5,7 +5,7 @@
  * and (signature.ts) to verify signatures.
  */
 import {createPublicKey, hash} from 'node:crypto';
-import {bitStringBytes, children, content, contentString, encoding, expect, oid, readNode, smallInteger, TAG, type Node} from './der.js';
+import {bitStringBytes, children, content, contentString, encoding, expect, first, next, oid, readNode, smallInteger, TAG, type Node} from './der.js';
 import {readName} from './name.js';
 import {signedBy} from './signature.js';
 import type {TrustCertificate} from './types.js';
@@ -73,16 +73,6 @@ export function decodeCertificate(der: Uint8Array): TrustCertificate {
   if (decoded.size >= MAX_CACHED) decoded.clear();
   decoded.set(fingerprint, cert);
   return cert;
-}
-
-/** The element after `node` inside `parent`, or undefined at its end. */
-function next(node: Node, parentEnd: number): Node | undefined {
-  return node.end < parentEnd ? readNode(node.bytes, node.end, parentEnd) : undefined;
-}
-
-/** The first element inside `node`, or undefined when it is empty. */
-function first(node: Node): Node | undefined {
-  return node.contentStart < node.end ? readNode(node.bytes, node.contentStart, node.end) : undefined;
 }
 
 function span(node: Node): Span {

@@ -50,6 +50,16 @@ export function children(node: Node): Node[] {
   return list;
 }
 
+/** The first element inside `node`, or undefined when it is empty. */
+export function first(node: Node): Node | undefined {
+  return node.contentStart < node.end ? readNode(node.bytes, node.contentStart, node.end) : undefined;
+}
+
+/** The element after `node` inside a parent that ends at `parentEnd`, or undefined at its end. */
+export function next(node: Node, parentEnd: number): Node | undefined {
+  return node.end < parentEnd ? readNode(node.bytes, node.end, parentEnd) : undefined;
+}
+
 /** The element with `tag`, or a short error naming `what`. */
 export function expect(node: Node | undefined, tag: number, what: string): Node {
   if (node?.tag !== tag) throw new Error(`${what} is missing or malformed`);

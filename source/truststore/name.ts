@@ -5,7 +5,7 @@
  *  - `key`: the form two names are compared in, as OpenSSL compares them (X509_NAME_cmp on canonical
  *    encodings): text values trimmed, inner whitespace collapsed, ASCII lowercased, string types alike.
  */
-import {contentString, expect, oid, readNode, TAG, type Node} from './der.js';
+import {contentString, expect, first, next, oid, TAG, type Node} from './der.js';
 
 const SHORT_NAMES: Readonly<Record<string, string>> = {
   '2.5.4.3': 'CN',
@@ -39,16 +39,14 @@ export function readName(node: Node): ParsedName {
   const name = expect(node, TAG.sequence, 'a name');
   let display = '';
   const keys: string[] = [];
-  for (let at = name.contentStart; at < name.end; ) {
-    const rdn = expect(readNode(name.bytes, at, name.end), TAG.set, 'a name component');
-    at = rdn.end;
+  for (let rdn = first(name); rdn; rdn = next(rdn, name.end)) {
+    expect(rdn, TAG.set, 'a name component');
     let shown = '';
     const rdnKeys: string[] = [];
-    for (let inner = rdn.contentStart; inner < rdn.end; ) {
-      const atv = expect(readNode(rdn.bytes, inner, rdn.end), TAG.sequence, 'a name attribute');
-      inner = atv.end;
-      const typeNode = atv.contentStart < atv.end ? readNode(atv.bytes, atv.contentStart, atv.end) : undefined;
-      const value = typeNode && typeNode.end < atv.end ? readNode(atv.bytes, typeNode.end, atv.end) : undefined;
+    for (let atv = first(rdn); atv; atv = next(atv, rdn.end)) {
+      expect(atv, TAG.sequence, 'a name attribute');
+      const typeNode = first(atv);
+      const value = typeNode && next(typeNode, atv.end);
       if (!value) throw new Error('a name attribute has no value');
       const type = oid(expect(typeNode, TAG.oid, 'a name attribute type'));
       shown += `${shown === '' ? '' : '+'}${SHORT_NAMES[type] ?? type}=${displayValue(value)}`;
