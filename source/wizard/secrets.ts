@@ -49,14 +49,9 @@ export class PassphraseSource implements Secrets {
     const {passphraseFile, env, prompter} = this.#sources;
     // Opening a key that exists: state records a generated passphrase exactly for the keys made with one (a
     // renewal with a given passphrase drops it), so that one fits even when another is given for other clients.
-    if (!create) {
-      const recorded = typeof ctx.state === 'function' ? ctx.state().clients[clientName]?.passphraseFile : undefined;
-      const value = recorded ? await readFile(path.join(ctx.stateDir, recorded), 'utf8').catch(() => undefined) : undefined;
-      if (recorded && value !== undefined) {
-        const file = path.join(ctx.stateDir, recorded);
-        return {value: value.replace(/\r?\n$/, ''), display: `"$(cat ${shellQuote(file)})"`, generatedFile: file};
-      }
-    }
+    const recorded = !create && typeof ctx.state === 'function' ? ctx.state().clients[clientName]?.passphraseFile : undefined;
+    const fromRecord = recorded ? await readGenerated(path.join(ctx.stateDir, recorded)) : undefined;
+    if (fromRecord) return fromRecord;
     if (passphraseFile) {
       const file = path.resolve(passphraseFile);
       let text: string;
@@ -71,12 +66,8 @@ export class PassphraseSource implements Secrets {
     const fromEnv = env[PASSPHRASE_ENV];
     if (fromEnv) return {value: checked(fromEnv, PASSPHRASE_ENV, PASSPHRASE_ENV), display: `"$${PASSPHRASE_ENV}"`};
     const generated = path.join(ctx.stateDir, generatedPassphrasePath(clientName));
-    try {
-      const value = (await readFile(generated, 'utf8')).replace(/\r?\n$/, '');
-      return {value, display: `"$(cat ${shellQuote(generated)})"`, generatedFile: generated};
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
+    const fromFile = await readGenerated(generated);
+    if (fromFile) return fromFile;
     if (!create) {
       throw new UserError({
         what: `no passphrase for the key of ${clientName}`,
@@ -114,6 +105,17 @@ export class PassphraseSource implements Secrets {
     await writeSecretFile(generated, `${suggestion}\n`);
     ctx.log(`generated a passphrase for ${clientName}'s key: ${path.relative(ctx.stateDir, generated)} (mode 0600)`);
     return {value: suggestion, display: `"$(cat ${shellQuote(generated)})"`, generatedFile: generated};
+  }
+}
+
+/** A passphrase the wizard generated earlier, from its 0600 file; undefined when there is no such file. */
+async function readGenerated(file: string): Promise<Passphrase | undefined> {
+  try {
+    const value = (await readFile(file, 'utf8')).replace(/\r?\n$/, '');
+    return {value, display: `"$(cat ${shellQuote(file)})"`, generatedFile: file};
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }
 
